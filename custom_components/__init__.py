@@ -1,0 +1,1 @@
+"""Custom integrations, importable as a package for the tests."""
