@@ -1,0 +1,918 @@
+"""What the terminal pushes to us, and what we answer.
+
+The terminal POSTs JSON to a server we run (document 1.1.2 and 1.1.3): face captures (2.2.1), heartbeats
+(2.7), SIP events (2.16.4) and, in configuration-client mode, the results of the commands we handed it.
+`parse_push` turns any body into one typed message or raises `FaceCaptureParseError`; it never raises
+anything else, whatever the body. `build_ack` and friends build the replies.
+
+A face push must always be acknowledged with its `sequence_no` and `cap_time` echoed exactly as sent,
+or the device resends the same record forever. The parsed models therefore keep both raw values, and a
+push is refused only when one of them is missing; anything else odd (a broken image, an unknown field,
+an unreadable date) is kept, dropped or noted in `warnings`, never fatal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+import json
+from typing import Any, Literal, TypedDict, Unpack
+
+from ._parse import (
+    JsonObject,
+    MissingFieldError,
+    first_key,
+    opt_bool,
+    opt_float,
+    opt_int,
+    opt_str,
+    req_int,
+    str_list,
+    unknown_fields,
+)
+from .commands import DisplayText, check_bytes
+from .const import (
+    COMMAND_VERSIONS,
+    DEFAULT_REQUEST_VERSION,
+    MAX_TTS_BYTES,
+    Command,
+    ControlMode,
+)
+from .errors import FaceCaptureParseError, FaceCaptureValidationError
+from .images import decode_base64, detect_image_format, encode_base64
+from .models import GpsInfo, parse_device_time
+
+__all__ = [
+    "AckOptions",
+    "CommandResult",
+    "DisplayText",
+    "FacePush",
+    "FaceResult",
+    "FailureReason",
+    "GateCommand",
+    "GpsInfo",
+    "Heartbeat",
+    "IdCard",
+    "PersonAttributes",
+    "PushImage",
+    "PushMatch",
+    "PushMessage",
+    "PushVideo",
+    "QrCode",
+    "ResultPopup",
+    "SipEvent",
+    "SipEventType",
+    "UnknownMessage",
+    "ack_for",
+    "build_ack",
+    "build_command",
+    "build_heartbeat_reply",
+    "dumps_ack",
+    "parse_push",
+]
+
+
+# --------------------------------------------------------------------------------------------------
+# Enumerations
+# --------------------------------------------------------------------------------------------------
+
+
+class FaceResult(StrEnum):
+    """What a face capture amounts to, from `match_result` and `match_failed_reson`."""
+
+    RECOGNIZED = "recognized"
+    """A registered person was matched and may pass."""
+    DENIED = "denied"
+    """A registered person was matched but may not pass (see `FacePush.failure_reason`)."""
+    STRANGER = "stranger"
+    """The face was compared and matched nobody (`match_result` -1)."""
+    DETECTED = "detected"
+    """A face was captured without comparison (`match_result` 0 or absent)."""
+
+
+class FailureReason(StrEnum):
+    """Why a matched person may not pass (`match_failed_reson`, vendor SDK enum MatchFailedReasons)."""
+
+    RESTRICTED = "restricted"
+    EXPIRED = "expired"
+    OUTSIDE_SCHEDULE = "outside_schedule"
+    HOLIDAY = "holiday"
+    TEMPERATURE_TOO_HIGH = "temperature_too_high"
+    NO_MASK = "no_mask"
+    NO_HELMET = "no_helmet"
+    CARD_NOT_REGISTERED = "card_not_registered"
+    ID_CARD_MISMATCH = "id_card_mismatch"
+    UNAUTHORIZED = "unauthorized"
+
+    @classmethod
+    def from_code(cls, code: int | None) -> FailureReason | None:
+        """Return the reason for a device code; 0, None and undocumented codes give None."""
+        return _FAILURE_CODES.get(code) if code is not None else None
+
+
+_FAILURE_CODES: dict[int, FailureReason] = {
+    -2: FailureReason.RESTRICTED,
+    -3: FailureReason.EXPIRED,
+    -4: FailureReason.OUTSIDE_SCHEDULE,
+    -5: FailureReason.HOLIDAY,
+    -6: FailureReason.TEMPERATURE_TOO_HIGH,
+    -7: FailureReason.NO_MASK,
+    -8: FailureReason.NO_HELMET,
+    -9: FailureReason.CARD_NOT_REGISTERED,
+    -10: FailureReason.ID_CARD_MISMATCH,
+    -11: FailureReason.UNAUTHORIZED,
+}
+
+
+class SipEventType(IntEnum):
+    """The `sip_event` values of document 2.16.4."""
+
+    CALL_ENDED = 0
+    CALL_STARTED = 1
+    CALLER_RINGING = 2
+    CALLER_REJECTED = 3
+    CALLER_CONNECTED = 4
+    CALLED = 5
+    CALLED_CONNECTED = 6
+
+
+# --------------------------------------------------------------------------------------------------
+# Models of what the device pushes
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushImage:
+    """A decoded image of a push: the panorama, the close-up or the person's registered photo.
+
+    `format` is the declared format in lower case ("jpg", "png"), or the one the bytes show when none
+    was declared ("unknown" if neither). Face coordinates are in pixels of this image.
+    """
+
+    format: str
+    data: bytes = field(repr=False)
+    face_x: int | None = None
+    face_y: int | None = None
+    face_width: int | None = None
+    face_height: int | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushVideo:
+    """The short video clip of a push (times as the device wrote them)."""
+
+    start_time: str | None
+    end_time: str | None
+    format: str | None
+    data: bytes = field(repr=False)
+    extra: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PersonAttributes:
+    """What the terminal measured on the captured face (`person`).
+
+    The document's "no information" values (empty `sex`, `age` 0) are None here.
+    """
+
+    sex: str | None = None
+    age: int | None = None
+    hat: str | None = None
+    temperature: float | None = None
+    has_mask: bool | None = None
+    face_quality: int | None = None
+    turn_angle: int | None = None
+    rotate_angle: int | None = None
+    wg_card_id: int | None = None
+    long_card_id: int | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PushMatch:
+    """The registered person a face was matched to (`match`).
+
+    With `is_encryption` true, `person_id` and `person_name` are the device's AES ciphertext in base64,
+    passed through unchanged. `match_type` lists the channels used ("anyface", card, ...) as strings,
+    whatever form the firmware sent.
+    """
+
+    is_encryption: bool = False
+    person_id: str | None = None
+    person_name: str | None = None
+    person_role: int | None = None
+    image: PushImage | None = None
+    origin: str | None = None
+    person_attr: str | None = None
+    customer_text: str | None = None
+    match_type: tuple[str, ...] = ()
+    extra: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IdCard:
+    """The identity card read along with the face (`id_card`); dates as the device wrote them."""
+
+    number: str | None = None
+    name: str | None = None
+    birthday: str | None = None
+    sex: str | None = None
+    national: str | None = None
+    residence_address: str | None = None
+    organ_issue: str | None = None
+    valid_date_start: str | None = None
+    valid_date_end: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QrCode:
+    """A QR code the terminal read (`qr_code`)."""
+
+    qr_type: str | None = None
+    qr_data: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FacePush:
+    """A face capture record (`cmd` "face", document 2.2.1.1).
+
+    `sequence_no` and `cap_time` are the raw values exactly as pushed: echo them in the ACK.
+    `sequence` and `captured_at` are their parsed forms (None when unreadable). `captured_at` is the
+    terminal's local wall clock, without a zone; `timezone` is what newer firmware says about it.
+    Anything that could not be used is explained in `warnings`.
+    """
+
+    sequence_no: int | str
+    cap_time: str
+    sequence: int | None = None
+    captured_at: datetime | None = None
+    timezone: str | None = None
+    version: str | None = None
+    device_sn: str | None = None
+    device_no: str | None = None
+    addr_no: str | None = None
+    addr_name: str | None = None
+    is_realtime: bool = True
+    match_result: int | None = None
+    match_failed_reason: int | None = None
+    match: PushMatch | None = None
+    overall_pic: PushImage | None = None
+    closeup_pic: PushImage | None = None
+    video: PushVideo | None = None
+    person: PersonAttributes | None = None
+    feature_data: tuple[float, ...] = field(default=(), repr=False)
+    id_card: IdCard | None = None
+    qr_code: QrCode | None = None
+    gps: GpsInfo | None = None
+    warnings: tuple[str, ...] = ()
+    extra: JsonObject = field(default_factory=dict)
+
+    @property
+    def result(self) -> FaceResult:
+        """Classify the capture: recognized, denied, stranger or merely detected.
+
+        A negative `match_result` means a stranger even when a failure reason comes with it (real
+        firmware sends -1 together with -11).
+        """
+        score = self.match_result
+        if score is None or score == 0:
+            return FaceResult.DETECTED
+        if score < 0:
+            return FaceResult.STRANGER
+        if self.match_failed_reason in (None, 0):
+            return FaceResult.RECOGNIZED
+        return FaceResult.DENIED
+
+    @property
+    def failure_reason(self) -> FailureReason | None:
+        """The documented reason the person may not pass, if any (the raw code is `match_failed_reason`)."""
+        return FailureReason.from_code(self.match_failed_reason)
+
+    @property
+    def score(self) -> int | None:
+        """The similarity score out of 100 when the face matched someone."""
+        if self.match_result is not None and self.match_result > 0:
+            return self.match_result
+        return None
+
+    @property
+    def person_id(self) -> str | None:
+        """The matched person's id (ciphertext when the match is encrypted)."""
+        return self.match.person_id if self.match else None
+
+    @property
+    def person_name(self) -> str | None:
+        """The matched person's name (ciphertext when the match is encrypted)."""
+        return self.match.person_name if self.match else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Heartbeat:
+    """A heartbeat (`cmd` "heart beat" without a `reply` key, document 2.7)."""
+
+    device_sn: str | None = None
+    ip: str | None = None
+    device_no: str | None = None
+    addr_no: str | None = None
+    addr_name: str | None = None
+    version: str | None = None
+    gps: GpsInfo | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommandResult:
+    """The result of a command, POSTed back in configuration-client mode (any body with `reply`).
+
+    `command_id` is the one we sent with the command, echoed by the device; `body` is the whole reply
+    (so a command's own fields, such as a person list, are there).
+    """
+
+    cmd: str
+    code: int | None = None
+    command_id: str | int | None = None
+    desc: str | None = None
+    body: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SipEvent:
+    """A SIP call event (`cmd` "sip event", document 2.16.4)."""
+
+    sip_event: int
+    version: str | None = None
+    device_sn: str | None = None
+    device_no: str | None = None
+    addr_no: str | None = None
+    addr_name: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    @property
+    def event_type(self) -> SipEventType | None:
+        """The documented meaning of `sip_event`, or None for an undocumented value."""
+        try:
+            return SipEventType(self.sip_event)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnknownMessage:
+    """A JSON object with a `cmd` this library does not know; kept whole for the caller."""
+
+    cmd: str
+    body: JsonObject = field(default_factory=dict)
+
+
+type PushMessage = FacePush | Heartbeat | CommandResult | SipEvent | UnknownMessage
+"""Everything `parse_push` can return."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------------------------------
+
+_FACE_KEYS = frozenset(
+    {
+        "version", "cmd", "sequence_no", "cap_time", "timezone", "device_sn", "device_no",
+        "addr_no", "addr_name", "is_realtime", "match_result", "match_failed_reson",
+        "match_failed_reason", "match", "overall_pic_flag", "overall_pic", "closeup_pic_flag",
+        "closeup_pic", "video_flag", "video", "person", "feature_data", "id_card", "qr_code", "gps",
+    }
+)  # fmt: skip
+_PIC_KEYS = frozenset({"format", "data", "face_x", "face_y", "face_width", "face_height"})
+_VIDEO_KEYS = frozenset({"start_time", "end_time", "format", "data"})
+_MATCH_KEYS = frozenset(
+    {
+        "is_encryption", "person_id", "person_name", "person_role", "format", "image", "origin ",
+        "origin", "person_attr", "customer_text", "match_type",
+    }
+)  # fmt: skip
+_PERSON_KEYS = frozenset(
+    {
+        "sex", "age", "hat", "temperatur", "temperature", "has_mask", "face_quality", "turn_angle",
+        "rotate_angle", "wg_card_id", "long_card_id",
+    }
+)  # fmt: skip
+_ID_CARD_FIELDS = (
+    "number", "name", "birthday", "sex", "national", "residence_address", "organ_issue",
+    "valid_date_start", "valid_date_end",
+)  # fmt: skip
+_ID_CARD_KEYS = frozenset(_ID_CARD_FIELDS)
+_QR_KEYS = frozenset({"qr_type", "qr_data"})
+_STATION_KEYS = frozenset({"cmd", "version", "device_sn", "device_no", "addr_no", "addr_name"})
+_HEARTBEAT_KEYS = _STATION_KEYS | {"ip", "gps"}
+_SIP_KEYS = _STATION_KEYS | {"sip_event"}
+
+
+def _text(value: Any) -> str | None:
+    """Read an optional string; an empty one means "no information" and is None."""
+    return opt_str(value) or None
+
+
+def _object(data: JsonObject, key: str, warnings: list[str]) -> JsonObject | None:
+    """Return a nested object; a non-object is ignored with a warning, null counts as absent."""
+    value = data.get(key)
+    if value is None or isinstance(value, dict):
+        return value
+    warnings.append(f"'{key}' is not a JSON object and was ignored")
+    return None
+
+
+def _media_object(data: JsonObject, key: str, warnings: list[str]) -> JsonObject | None:
+    """Return `overall_pic`, `closeup_pic` or `video`; its object decides, not its `*_flag`.
+
+    Real firmware leaves the object out when the flag is false; a true flag without it is noted.
+    """
+    obj = _object(data, key, warnings)
+    if obj is None and data.get(key) is None and opt_bool(data.get(f"{key}_flag")):
+        warnings.append(f"'{key}_flag' is true but no '{key}' was sent")
+    return obj
+
+
+def _decode(label: str, value: Any, warnings: list[str]) -> bytes | None:
+    """Decode base64 image or video data, or explain in `warnings` why it was dropped."""
+    if not isinstance(value, str):
+        warnings.append(f"The {label} carries no base64 data and was dropped")
+        return None
+    try:
+        data = decode_base64(value)
+    except ValueError:
+        warnings.append(f"The {label} is not valid base64 and was dropped")
+        return None
+    if not data:
+        warnings.append(f"The {label} is empty and was dropped")
+        return None
+    return data
+
+
+def _image_format(declared: Any, data: bytes) -> str:
+    """Return the declared format in lower case, else the one the bytes show."""
+    if text := _text(declared):
+        return text.strip().lower()
+    detected = detect_image_format(data)
+    return detected.value if detected else "unknown"
+
+
+def _picture(data: JsonObject, key: str, warnings: list[str]) -> PushImage | None:
+    """Read `overall_pic` or `closeup_pic`."""
+    obj = _media_object(data, key, warnings)
+    if obj is None:
+        return None
+    raw = _decode(f"image '{key}'", obj.get("data"), warnings)
+    if raw is None:
+        return None
+    return PushImage(
+        format=_image_format(obj.get("format"), raw),
+        data=raw,
+        face_x=opt_int(obj.get("face_x")),
+        face_y=opt_int(obj.get("face_y")),
+        face_width=opt_int(obj.get("face_width")),
+        face_height=opt_int(obj.get("face_height")),
+        extra=unknown_fields(obj, _PIC_KEYS),
+    )
+
+
+def _video(data: JsonObject, warnings: list[str]) -> PushVideo | None:
+    """Read the `video` object."""
+    obj = _media_object(data, "video", warnings)
+    if obj is None:
+        return None
+    raw = _decode("video", obj.get("data"), warnings)
+    if raw is None:
+        return None
+    return PushVideo(
+        start_time=_text(obj.get("start_time")),
+        end_time=_text(obj.get("end_time")),
+        format=_text(obj.get("format")),
+        data=raw,
+        extra=unknown_fields(obj, _VIDEO_KEYS),
+    )
+
+
+def _match(data: JsonObject, warnings: list[str]) -> PushMatch | None:
+    """Read the `match` object (absent for strangers on real firmware)."""
+    obj = _object(data, "match", warnings)
+    if obj is None:
+        return None
+    image: PushImage | None = None
+    if obj.get("image") not in (None, ""):
+        raw = _decode("registered image 'match.image'", obj["image"], warnings)
+        if raw is not None:
+            image = PushImage(format=_image_format(obj.get("format"), raw), data=raw)
+    return PushMatch(
+        is_encryption=bool(opt_bool(obj.get("is_encryption"))),
+        person_id=_text(obj.get("person_id")),
+        person_name=_text(obj.get("person_name")),
+        person_role=opt_int(obj.get("person_role")),
+        image=image,
+        # The document writes "origin " with a trailing space; the vendor's own model writes "origin".
+        origin=_text(first_key(obj, "origin", "origin ")),
+        person_attr=_text(obj.get("person_attr")),
+        customer_text=_text(obj.get("customer_text")),
+        match_type=tuple(str_list(obj.get("match_type"))),
+        extra=unknown_fields(obj, _MATCH_KEYS),
+    )
+
+
+def _person(data: JsonObject, warnings: list[str]) -> PersonAttributes | None:
+    """Read the `person` object."""
+    obj = _object(data, "person", warnings)
+    if obj is None:
+        return None
+    return PersonAttributes(
+        sex=_text(obj.get("sex")),
+        age=opt_int(obj.get("age")) or None,
+        hat=_text(obj.get("hat")),
+        temperature=opt_float(first_key(obj, "temperatur", "temperature")),
+        has_mask=opt_bool(obj.get("has_mask")),
+        face_quality=opt_int(obj.get("face_quality")),
+        turn_angle=opt_int(obj.get("turn_angle")),
+        rotate_angle=opt_int(obj.get("rotate_angle")),
+        wg_card_id=opt_int(obj.get("wg_card_id")),
+        long_card_id=opt_int(obj.get("long_card_id")),
+        extra=unknown_fields(obj, _PERSON_KEYS),
+    )
+
+
+def _id_card(data: JsonObject, warnings: list[str]) -> IdCard | None:
+    """Read the `id_card` object."""
+    obj = _object(data, "id_card", warnings)
+    if obj is None:
+        return None
+    values = {name: _text(obj.get(name)) for name in _ID_CARD_FIELDS}
+    return IdCard(**values, extra=unknown_fields(obj, _ID_CARD_KEYS))
+
+
+def _qr_code(data: JsonObject, warnings: list[str]) -> QrCode | None:
+    """Read the `qr_code` object."""
+    obj = _object(data, "qr_code", warnings)
+    if obj is None:
+        return None
+    return QrCode(
+        qr_type=_text(obj.get("qr_type")),
+        qr_data=_text(obj.get("qr_data")),
+        extra=unknown_fields(obj, _QR_KEYS),
+    )
+
+
+def _feature_data(data: JsonObject, warnings: list[str]) -> tuple[float, ...]:
+    """Read `feature_data`, all numbers or nothing (a vector with holes is of no use)."""
+    raw = data.get("feature_data")
+    if raw is None:
+        return ()
+    values = [opt_float(item) for item in raw] if isinstance(raw, list) else [None]
+    if None in values:
+        warnings.append("'feature_data' is not an array of numbers and was ignored")
+        return ()
+    return tuple(value for value in values if value is not None)
+
+
+def _sequence(raw: int | str) -> int | None:
+    """Parse the sequence number; a string that is not an integer gives None."""
+    if isinstance(raw, int):
+        return raw
+    try:
+        return int(raw.strip())
+    except ValueError:
+        return None
+
+
+def _face_push(data: JsonObject) -> FacePush:
+    """Build a FacePush; only a missing `sequence_no` or `cap_time` refuses it."""
+    sequence_no = data.get("sequence_no")
+    if isinstance(sequence_no, bool) or not isinstance(sequence_no, int | str):
+        raise FaceCaptureParseError(
+            "The face push has no usable 'sequence_no' (an integer or a string is needed to "
+            "acknowledge it)"
+        )
+    cap_time = data.get("cap_time")
+    if not isinstance(cap_time, str):
+        raise FaceCaptureParseError(
+            "The face push has no 'cap_time' string (it is needed to acknowledge it)"
+        )
+    warnings: list[str] = []
+    captured_at = parse_device_time(cap_time)
+    if captured_at is None:
+        warnings.append(f"'cap_time' {cap_time!r} is not a date and time")
+    is_realtime = opt_bool(data.get("is_realtime"))
+    return FacePush(
+        sequence_no=sequence_no,
+        cap_time=cap_time,
+        sequence=_sequence(sequence_no),
+        captured_at=captured_at,
+        timezone=_text(data.get("timezone")),
+        version=_text(data.get("version")),
+        device_sn=_text(data.get("device_sn")),
+        device_no=_text(data.get("device_no")),
+        addr_no=_text(data.get("addr_no")),
+        addr_name=_text(data.get("addr_name")),
+        is_realtime=True if is_realtime is None else is_realtime,
+        match_result=opt_int(data.get("match_result")),
+        match_failed_reason=opt_int(first_key(data, "match_failed_reson", "match_failed_reason")),
+        match=_match(data, warnings),
+        overall_pic=_picture(data, "overall_pic", warnings),
+        closeup_pic=_picture(data, "closeup_pic", warnings),
+        video=_video(data, warnings),
+        person=_person(data, warnings),
+        feature_data=_feature_data(data, warnings),
+        id_card=_id_card(data, warnings),
+        qr_code=_qr_code(data, warnings),
+        gps=GpsInfo.from_dict(_object(data, "gps", warnings)),
+        warnings=tuple(warnings),
+        extra=unknown_fields(data, _FACE_KEYS),
+    )
+
+
+def _heartbeat(data: JsonObject) -> Heartbeat:
+    """Build a Heartbeat; every field is optional."""
+    return Heartbeat(
+        device_sn=_text(data.get("device_sn")),
+        ip=_text(data.get("ip")),
+        device_no=_text(data.get("device_no")),
+        addr_no=_text(data.get("addr_no")),
+        addr_name=_text(data.get("addr_name")),
+        version=_text(data.get("version")),
+        gps=GpsInfo.from_dict(data.get("gps")),
+        extra=unknown_fields(data, _HEARTBEAT_KEYS),
+    )
+
+
+def _command_result(cmd: str, data: JsonObject) -> CommandResult:
+    """Build a CommandResult from a body with a `reply` key."""
+    command_id = data.get("command_id")
+    if isinstance(command_id, bool) or not isinstance(command_id, int | str):
+        command_id = None
+    return CommandResult(
+        cmd=cmd,
+        code=opt_int(data.get("code")),
+        command_id=command_id,
+        desc=_text(data.get("desc")),
+        body=data,
+    )
+
+
+def _sip_event(data: JsonObject) -> SipEvent:
+    """Build a SipEvent; `sip_event` is required."""
+    return SipEvent(
+        sip_event=req_int(data, "sip_event"),
+        version=_text(data.get("version")),
+        device_sn=_text(data.get("device_sn")),
+        device_no=_text(data.get("device_no")),
+        addr_no=_text(data.get("addr_no")),
+        addr_name=_text(data.get("addr_name")),
+        extra=unknown_fields(data, _SIP_KEYS),
+    )
+
+
+def _load(body: bytes | str | Mapping[str, Any]) -> JsonObject:
+    """Decode a body into a JSON object (UTF-8, with or without a byte order mark)."""
+    if isinstance(body, Mapping):
+        return dict(body)
+    if isinstance(body, bytes | bytearray | memoryview):
+        try:
+            text = bytes(body).decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise FaceCaptureParseError("The pushed body is not UTF-8 text") from err
+    elif isinstance(body, str):
+        text = body.removeprefix("\ufeff")
+    else:
+        raise FaceCaptureParseError(f"A push cannot be read from {type(body).__name__}")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise FaceCaptureParseError("The pushed body is not valid JSON") from err
+    if not isinstance(value, dict):
+        raise FaceCaptureParseError(
+            f"The pushed body is JSON but not an object ({type(value).__name__})"
+        )
+    return value
+
+
+def parse_push(body: bytes | str | Mapping[str, Any]) -> PushMessage:
+    """Parse a body the terminal POSTed: raw bytes, text or an already decoded JSON object.
+
+    A body with a `reply` key is a command result; otherwise `cmd` (spaces around it ignored) says
+    what it is, and an unknown `cmd` gives an UnknownMessage.
+
+    Raises:
+        FaceCaptureParseError: the body is not a JSON object with a string `cmd`, or a face push
+            lacks `sequence_no`/`cap_time`, or a SIP event lacks `sip_event`. Nothing else is raised.
+
+    """
+    data = _load(body)
+    cmd = data.get("cmd")
+    if not isinstance(cmd, str):
+        raise FaceCaptureParseError("The pushed body has no 'cmd' string")
+    cmd = cmd.strip()
+    try:
+        if "reply" in data:
+            return _command_result(cmd, data)
+        match cmd:
+            case Command.FACE:
+                return _face_push(data)
+            case Command.HEART_BEAT:
+                return _heartbeat(data)
+            case Command.SIP_EVENT:
+                return _sip_event(data)
+            case _:
+                return UnknownMessage(cmd=cmd, body=data)
+    except MissingFieldError as err:
+        raise FaceCaptureParseError(
+            f"The '{cmd}' push lacks the required field '{err.args[0]}'"
+        ) from err
+    except ValueError as err:
+        # Only reachable with hand-built mappings, e.g. an int too long to turn into text.
+        raise FaceCaptureParseError(f"The '{cmd}' push holds an unusable value: {err}") from err
+
+
+# --------------------------------------------------------------------------------------------------
+# Replies
+# --------------------------------------------------------------------------------------------------
+
+_MAX_LONG_CARD_ID = 2**64 - 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GateCommand:
+    """Open a gate from the ACK (`gateway_ctrl`).
+
+    `device_no` is the GPIO port for "gpio" and the card number for "wiegand"; with a `long_card_id`
+    (wg36/wg44/wg66) the device must be "wiegand" and `device_no` 0. `person_id` makes the device
+    record who passed (online mode).
+    """
+
+    device_type: Literal["gpio", "wiegand"] = "gpio"
+    device_no: int = 1
+    ctrl_mode: ControlMode = ControlMode.FORCE
+    person_id: str | None = None
+    long_card_id: int | None = None
+
+    def __post_init__(self) -> None:
+        """Refuse what the device could not act on."""
+        if self.device_type not in ("gpio", "wiegand"):
+            raise FaceCaptureValidationError(
+                f"device_type must be 'gpio' or 'wiegand', not {self.device_type!r}"
+            )
+        if self.ctrl_mode not in tuple(ControlMode):
+            raise FaceCaptureValidationError(
+                f"ctrl_mode must be one of {', '.join(ControlMode)}, not {self.ctrl_mode!r}"
+            )
+        if self.device_no < 0:
+            raise FaceCaptureValidationError("device_no cannot be negative")
+        if self.long_card_id is not None:
+            if not 0 <= self.long_card_id <= _MAX_LONG_CARD_ID:
+                raise FaceCaptureValidationError("long_card_id must fit in 64 bits unsigned")
+            if self.device_type != "wiegand" or self.device_no != 0:
+                raise FaceCaptureValidationError(
+                    "A long_card_id needs device_type 'wiegand' and device_no 0"
+                )
+
+    def as_dict(self) -> JsonObject:
+        """Return the `gateway_ctrl` object."""
+        result: JsonObject = {"device_type": self.device_type, "device_no": self.device_no}
+        if self.long_card_id is not None:
+            result["long_card_id"] = self.long_card_id
+        result["ctrl_mode"] = ControlMode(self.ctrl_mode).value
+        if self.person_id is not None:
+            result["person_id"] = self.person_id
+        return result
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResultPopup:
+    """The result pop-up of newer firmware (`data` in the ACK, from the vendor's reference server).
+
+    `profile_image` is sent as base64: bytes are encoded, a string is sent as it is.
+    `show_on_device` is the reference server's `is_output_on_device`.
+    """
+
+    match_success: bool
+    person_name: str | None = None
+    person_id: str | None = None
+    profile_image: bytes | str | None = field(default=None, repr=False)
+    remarks: str | None = None
+    show_on_device: bool = True
+
+    def as_dict(self) -> JsonObject:
+        """Return the `data` object; absent values are left out."""
+        image = self.profile_image
+        values: dict[str, Any] = {
+            "is_output_on_device": self.show_on_device,
+            "match_success": self.match_success,
+            "personName": self.person_name,
+            "personId": self.person_id,
+            "profileImage": encode_base64(image) if isinstance(image, bytes) else image,
+            "remarks": self.remarks,
+        }
+        return {key: value for key, value in values.items() if value is not None}
+
+
+class AckOptions(TypedDict, total=False):
+    """The optional parts of a face ACK, as keyword arguments of `build_ack` and `ack_for`."""
+
+    code: int
+    gate: GateCommand | None
+    tts: str | None
+    text: DisplayText | Sequence[DisplayText] | None
+    popup: ResultPopup | None
+
+
+def build_ack(
+    sequence_no: Any,
+    cap_time: Any,
+    *,
+    code: int = 0,
+    gate: GateCommand | None = None,
+    tts: str | None = None,
+    text: DisplayText | Sequence[DisplayText] | None = None,
+    popup: ResultPopup | None = None,
+) -> dict[str, Any]:
+    """Build the ACK of a face push (document 2.2.1.2), echoing `sequence_no` and `cap_time` as given.
+
+    Always send it, whatever the push means to you: a device without a valid ACK resends the record
+    forever. Several texts go out as `text_displays`, one as `text_display`.
+
+    Raises:
+        FaceCaptureValidationError: `tts` is empty or longer than 64 bytes of UTF-8, or a text
+            to display is empty.
+
+    """
+    ack: dict[str, Any] = {
+        "reply": "ACK",
+        "cmd": Command.FACE.value,
+        "code": code,
+        "sequence_no": sequence_no,
+        "cap_time": cap_time,
+    }
+    if gate is not None:
+        ack["gateway_ctrl"] = gate.as_dict()
+    if tts is not None:
+        if not tts.strip():
+            raise FaceCaptureValidationError("The spoken text must not be empty")
+        check_bytes("The spoken text", tts, MAX_TTS_BYTES)
+        ack["tts"] = {"text": tts}
+    if isinstance(text, DisplayText):
+        ack["text_display"] = text.to_dict()
+    elif text:
+        ack["text_displays"] = [item.to_dict() for item in text]
+    if popup is not None:
+        ack["data"] = popup.as_dict()
+    return ack
+
+
+def ack_for(push: FacePush, **options: Unpack[AckOptions]) -> dict[str, Any]:
+    """Build the ACK of a parsed face push, echoing its raw `sequence_no` and `cap_time`."""
+    return build_ack(push.sequence_no, push.cap_time, **options)
+
+
+def build_heartbeat_reply() -> dict[str, Any]:
+    """Build the reply to a heartbeat (document 2.7.1.2)."""
+    return {"reply": "ACK", "cmd": Command.HEART_BEAT.value, "code": 0}
+
+
+def build_command(
+    cmd: str,
+    fields: Mapping[str, Any] | None = None,
+    *,
+    command_id: str,
+    version: str | None = None,
+) -> dict[str, Any]:
+    """Build a command to answer a heartbeat with, in configuration-client mode (document 1.1.3).
+
+    The device runs it and POSTs the result, echoing `command_id`, to the same URL. `version`
+    defaults to the one the document gives for the command.
+
+    Raises:
+        FaceCaptureValidationError: `fields` tries to set `cmd`, `version` or `command_id`.
+
+    """
+    fields = fields or {}
+    if clash := sorted({"cmd", "version", "command_id"} & fields.keys()):
+        raise FaceCaptureValidationError(
+            f"Pass {', '.join(clash)} as arguments of build_command, not in fields"
+        )
+    return {
+        "version": version or COMMAND_VERSIONS.get(cmd, DEFAULT_REQUEST_VERSION),
+        "cmd": cmd,
+        **fields,
+        "command_id": command_id,
+    }
+
+
+def dumps_ack(ack: Mapping[str, Any]) -> bytes:
+    """Serialise a reply as compact UTF-8 JSON.
+
+    Text that cannot be UTF-8 (a lone surrogate the device sent as an escape) is sent back escaped,
+    so the echo stays exact.
+    """
+    text = json.dumps(ack, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(ack, separators=(",", ":")).encode("ascii")
