@@ -1,0 +1,245 @@
+"""Config flow: add a terminal by address, re-authenticate, reconfigure, and the push options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import contextlib
+from typing import Any
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+
+from .api import (
+    DEFAULT_PORT,
+    Command,
+    FaceCaptureAuthError,
+    FaceCaptureClient,
+    FaceCaptureError,
+    FaceCaptureUnsupportedError,
+)
+from .const import (
+    CONF_PUSH_AUTO,
+    CONF_PUSH_REMOTE,
+    CONF_PUSH_URL,
+    CONF_SCAN_INTERVAL,
+    CONF_WEBHOOK_ID,
+    DEFAULT_PUSH_AUTO,
+    DEFAULT_PUSH_REMOTE,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MAX_SCAN_INTERVAL,
+    MIN_SCAN_INTERVAL,
+)
+from .coordinator import FaceCaptureConfigEntry
+
+_PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
+_TEXT = TextSelector(TextSelectorConfig(autocomplete="off"))
+_USERNAME = TextSelector(TextSelectorConfig(autocomplete="username"))
+_PASSWORD = TextSelector(
+    TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
+)
+
+
+def _credentials_schema() -> dict[vol.Marker, Any]:
+    return {vol.Optional(CONF_USERNAME): _USERNAME, vol.Optional(CONF_PASSWORD): _PASSWORD}
+
+
+def _connection_schema() -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST): _TEXT,
+            vol.Required(CONF_PORT, default=DEFAULT_PORT): _PORT,
+            **_credentials_schema(),
+        }
+    )
+
+
+class CannotIdentifyError(FaceCaptureError):
+    """The terminal answered but named no serial number."""
+
+
+async def identify(flow: ConfigFlow, data: Mapping[str, Any]) -> tuple[str, str]:
+    """Talk to the terminal; return its serial number and a title for the entry."""
+    client = FaceCaptureClient(
+        data[CONF_HOST],
+        int(data.get(CONF_PORT, DEFAULT_PORT)),
+        session=async_get_clientsession(flow.hass),
+        username=data.get(CONF_USERNAME) or None,
+        password=data.get(CONF_PASSWORD) or None,
+    )
+    serial: str | None = None
+    with contextlib.suppress(FaceCaptureUnsupportedError):
+        serial = (await client.get_hardware_info()).device_sn
+    # Every reply names the device (section 1.4); the app params also carry the site's name.
+    reply = await client.request(Command.REQUEST_APP_PARAMS)
+    serial = serial or (str(reply["device_sn"]) if reply.get("device_sn") else None)
+    if not serial:
+        raise CannotIdentifyError
+    device_info = reply.get("device_info")
+    name = str(device_info.get("addr_name") or "").strip() if isinstance(device_info, dict) else ""
+
+    return serial, name or f"Face terminal {serial[-6:]}"
+
+
+class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a terminal by address; the serial number is the unique id."""
+
+    VERSION = 1
+
+    async def _async_validate(
+        self, data: Mapping[str, Any], errors: dict[str, str]
+    ) -> tuple[str, str] | None:
+        try:
+            return await identify(self, data)
+        except FaceCaptureAuthError:
+            errors["base"] = "invalid_auth"
+        except CannotIdentifyError:
+            errors["base"] = "no_serial"
+        except FaceCaptureError:
+            errors["base"] = "cannot_connect"
+        except Exception:  # noqa: BLE001 - the user must see a message, not a stuck form
+            LOGGER.exception("Unexpected error talking to %s", data.get(CONF_HOST))
+            errors["base"] = "unknown"
+        return None
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the terminal's address and, for newer firmware, its credentials."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            user_input[CONF_PORT] = int(user_input.get(CONF_PORT, DEFAULT_PORT))
+            if found := await self._async_validate(user_input, errors):
+                serial, title = found
+                await self.async_set_unique_id(serial, raise_on_progress=False)
+                self._abort_if_unique_id_configured(
+                    updates={CONF_HOST: user_input[CONF_HOST], CONF_PORT: user_input[CONF_PORT]}
+                )
+                return self.async_create_entry(
+                    title=title,
+                    data={**user_input, CONF_WEBHOOK_ID: webhook.async_generate_id()},
+                )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(_connection_schema(), user_input),
+            errors=errors,
+        )
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """The terminal refused the stored credentials."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for new credentials and check them against the same terminal."""
+        errors: dict[str, str] = {}
+        entry = self._get_reauth_entry()
+        if user_input is not None:
+            data = {
+                **entry.data,
+                CONF_USERNAME: user_input.get(CONF_USERNAME, ""),
+                CONF_PASSWORD: user_input.get(CONF_PASSWORD, ""),
+            }
+            if found := await self._async_validate(data, errors):
+                await self.async_set_unique_id(found[0])
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(_credentials_schema()), {CONF_USERNAME: entry.data.get(CONF_USERNAME)}
+            ),
+            description_placeholders={"host": entry.data[CONF_HOST], "title": entry.title},
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address or credentials of the same terminal."""
+        errors: dict[str, str] = {}
+        entry = self._get_reconfigure_entry()
+        if user_input is not None:
+            user_input[CONF_PORT] = int(user_input.get(CONF_PORT, DEFAULT_PORT))
+            data = {CONF_USERNAME: "", CONF_PASSWORD: "", **user_input}
+            if found := await self._async_validate(data, errors):
+                await self.async_set_unique_id(found[0])
+                self._abort_if_unique_id_mismatch(reason="wrong_device")
+                return self.async_update_reload_and_abort(entry, data_updates=data)
+        suggested = user_input or {
+            key: entry.data.get(key) for key in (CONF_HOST, CONF_PORT, CONF_USERNAME)
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(_connection_schema(), suggested),
+            errors=errors,
+        )
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: FaceCaptureConfigEntry) -> FaceCaptureOptionsFlow:
+        """The push and polling options."""
+        return FaceCaptureOptionsFlow()
+
+
+class FaceCaptureOptionsFlow(OptionsFlowWithReload):
+    """How pushes reach Home Assistant, and how often the terminal is polled."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """One form; saving reloads the entry, which writes the push target again."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            url = str(user_input.get(CONF_PUSH_URL) or "").strip()
+            if url and not url.lower().startswith(("http://", "https://")):
+                errors[CONF_PUSH_URL] = "invalid_url"
+            else:
+                user_input[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
+                if url:
+                    user_input[CONF_PUSH_URL] = url.rstrip("/")
+                else:
+                    user_input.pop(CONF_PUSH_URL, None)
+                return self.async_create_entry(data=user_input)
+        options = self.config_entry.options
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_PUSH_AUTO, default=options.get(CONF_PUSH_AUTO, DEFAULT_PUSH_AUTO)
+                ): BooleanSelector(),
+                vol.Optional(CONF_PUSH_URL): TextSelector(
+                    TextSelectorConfig(type=TextSelectorType.URL)
+                ),
+                vol.Required(
+                    CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
+                ): BooleanSelector(),
+                vol.Required(
+                    CONF_SCAN_INTERVAL,
+                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL,
+                        max=MAX_SCAN_INTERVAL,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or dict(options)),
+            errors=errors,
+        )

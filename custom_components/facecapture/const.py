@@ -1,0 +1,43 @@
+"""Constants of the facecapture integration."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "facecapture"
+LOGGER = logging.getLogger(__package__)
+
+MANUFACTURER: Final = "Huaan"
+
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_PUSH_AUTO: Final = "push_auto"
+CONF_PUSH_URL: Final = "push_url"
+CONF_PUSH_REMOTE: Final = "push_remote"
+CONF_SCAN_INTERVAL: Final = "scan_interval"
+
+DEFAULT_PUSH_AUTO: Final = True
+DEFAULT_PUSH_REMOTE: Final = False
+DEFAULT_SCAN_INTERVAL: Final = 60
+MIN_SCAN_INTERVAL: Final = 10
+MAX_SCAN_INTERVAL: Final = 3600
+
+EVENT_FACE: Final = "facecapture_face"
+"""Bus event fired for every capture the terminal pushes (catch-up pushes included)."""
+
+DEFAULT_FEVER_LIMIT: Final = 37.3
+"""Used for the fever sensor only when the terminal reports no limit of its own."""
+
+PUSH_SILENCE: Final = timedelta(minutes=15)
+"""How long the terminal may hold undelivered captures with no push arriving before we say so."""
+
+MAX_PUSH_BYTES: Final = 16 * 1024 * 1024
+"""Biggest push read: two 1080p JPEGs and a video clip fit; anything larger is not a push."""
+
+SEEN_PUSHES: Final = 512
+"""How many (serial, sequence, capture time) keys are remembered to spot retransmissions."""
+
+ISSUE_PUSH_TARGET_CHANGED: Final = "push_target_changed"
+ISSUE_PUSH_NOT_ARRIVING: Final = "push_not_arriving"
+ISSUE_NO_URL: Final = "no_push_url"

@@ -1,0 +1,157 @@
+"""Polled state of a terminal, and the runtime data every platform reads."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    AppParams,
+    Command,
+    DeviceTime,
+    FaceCaptureAuthError,
+    FaceCaptureClient,
+    FaceCaptureConnectionError,
+    FaceCaptureError,
+    FaceCaptureUnsupportedError,
+    FourGInfo,
+    HardwareInfo,
+    VersionInfo,
+)
+from .const import CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
+from .device_time import device_time_to_utc
+
+if TYPE_CHECKING:
+    from .captures import CaptureHub
+    from .push_target import PushTarget
+
+
+@dataclass(kw_only=True)
+class FaceCaptureData:
+    """What a loaded entry holds: the client, the polled state, the push side."""
+
+    client: FaceCaptureClient
+    coordinator: FaceCaptureCoordinator
+    captures: CaptureHub
+    push_target: PushTarget
+    serial: str
+    version: VersionInfo | None
+    device_info: DeviceInfo
+
+
+type FaceCaptureConfigEntry = ConfigEntry[FaceCaptureData]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerminalState:
+    """One poll of the terminal. A field is None when the terminal does not support its command."""
+
+    clock: DeviceTime | None
+    clock_offset: float | None
+    hardware: HardwareInfo | None
+    app_params: AppParams | None
+    person_count: int | None
+    four_g: FourGInfo | None
+    volume: int | None
+    undelivered: int | None
+    polled_at: datetime
+
+
+class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):
+    """Polls clock, hardware, settings, person count, volume and (when fitted) 4G."""
+
+    config_entry: FaceCaptureConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: FaceCaptureConfigEntry,
+        client: FaceCaptureClient,
+        *,
+        has_4g: bool,
+    ) -> None:
+        """Poll at the interval the user chose in the options."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=timedelta(
+                seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            ),
+        )
+        self.client = client
+        self.has_4g = has_4g
+        # Commands the terminal answered with code 2: never asked again for this entry's life.
+        self.unsupported: set[str] = set()
+
+    async def _poll[T](self, command: Command, call: Callable[[], Awaitable[T]]) -> T | None:
+        if command in self.unsupported:
+            return None
+        try:
+            return await call()
+        except FaceCaptureUnsupportedError:
+            LOGGER.debug(
+                "%s does not support '%s'; no longer polling it", self.config_entry.title, command
+            )
+            self.unsupported.add(command)
+            return None
+
+    async def _async_update_data(self) -> TerminalState:
+        try:
+            clock = await self._poll(Command.REQUEST_DATE_TIME, self.client.get_date_time)
+            polled_at = dt_util.utcnow()
+            hardware = await self._poll(Command.GET_HARDWARE_INFO, self.client.get_hardware_info)
+            app_params = await self._poll(Command.REQUEST_APP_PARAMS, self.client.get_app_params)
+            person_count = await self._poll(Command.REQUEST_PERSONS, self.client.count_persons)
+            volume = await self._poll(Command.CAMERA_VOLUME, self.client.get_volume)
+            four_g = (
+                await self._poll(Command.REQUEST_4G_INFO, self.client.get_4g_info)
+                if self.has_4g or (hardware is not None and hardware.has_4g)
+                else None
+            )
+            undelivered = await self._poll(Command.REQUEST_RECORDS, self._count_undelivered)
+        except FaceCaptureAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except FaceCaptureConnectionError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        except FaceCaptureError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="device_error",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+        clock_offset = None
+        if clock is not None and (terminal_utc := device_time_to_utc(clock.value, clock.timezone)):
+            clock_offset = round((terminal_utc - polled_at).total_seconds(), 1)
+        return TerminalState(
+            clock=clock,
+            clock_offset=clock_offset,
+            hardware=hardware,
+            app_params=app_params,
+            person_count=person_count,
+            four_g=four_g,
+            volume=volume,
+            undelivered=undelivered,
+            polled_at=polled_at,
+        )
+
+    async def _count_undelivered(self) -> int:
+        """Captures the terminal holds that it could not push (upload state 0)."""
+        return (await self.client.request_records(page_size=1, uploaded=False)).total

@@ -1,0 +1,60 @@
+"""Fix flows: put the terminal's push target back when someone changed it."""
+
+from __future__ import annotations
+
+from homeassistant import data_entry_flow
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+import voluptuous as vol
+
+from .api import FaceCaptureError
+from .coordinator import FaceCaptureConfigEntry
+
+
+class PushTargetRepairFlow(RepairsFlow):
+    """Confirm, then write the webhook URL into the terminal again."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Fix the issue of one entry."""
+        self.entry_id = entry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Show what will be written; on confirmation write it and read it back."""
+        entry: FaceCaptureConfigEntry | None = self.hass.config_entries.async_get_entry(
+            self.entry_id
+        )
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return self.async_abort(reason="not_loaded")
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                if await entry.runtime_data.push_target.async_configure():
+                    return self.async_create_entry(data={})
+                errors["base"] = "not_kept"
+            except FaceCaptureError:
+                errors["base"] = "cannot_connect"
+        issue = ir.async_get(self.hass).async_get_issue(self.handler, self.issue_id)
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders=issue.translation_placeholders if issue else None,
+            errors=errors,
+        )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
+) -> RepairsFlow:
+    """Create the fix flow of a push target issue."""
+    entry_id = (data or {}).get("entry_id")
+    return PushTargetRepairFlow(str(entry_id))

@@ -1,0 +1,170 @@
+"""Sensors: who was recognised last, body temperature, capture time, and the polled state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api.push import FaceResult
+from .captures import Capture
+from .coordinator import FaceCaptureConfigEntry, TerminalState
+from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity
+
+PARALLEL_UPDATES = 0
+
+type StateValue = str | int | float | datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaceCaptureSensorDescription(SensorEntityDescription):
+    """A sensor of polled state."""
+
+    value_fn: Callable[[TerminalState], StateValue]
+    exists_fn: Callable[[TerminalState], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaceCapturePushSensorDescription(SensorEntityDescription):
+    """A sensor fed by real-time captures; ``value_fn`` None means the capture does not concern it."""
+
+    value_fn: Callable[[Capture], StateValue]
+    applies_fn: Callable[[Capture], bool] = lambda _capture: True
+    attributes_fn: Callable[[Capture], Mapping[str, Any]] | None = None
+
+
+POLLED_SENSORS: tuple[FaceCaptureSensorDescription, ...] = (
+    FaceCaptureSensorDescription(
+        key="registered_persons",
+        translation_key="registered_persons",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda state: state.person_count,
+        exists_fn=lambda state: state.person_count is not None,
+    ),
+    FaceCaptureSensorDescription(
+        key="clock_offset",
+        translation_key="clock_offset",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda state: state.clock_offset,
+        exists_fn=lambda state: state.clock is not None,
+    ),
+    FaceCaptureSensorDescription(
+        key="signal_strength",
+        translation_key="signal_strength",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda state: state.four_g.signal_strength if state.four_g else None,
+        exists_fn=lambda state: state.four_g is not None,
+    ),
+    FaceCaptureSensorDescription(
+        key="operator",
+        translation_key="operator",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda state: state.four_g.operator if state.four_g else None,
+        exists_fn=lambda state: state.four_g is not None,
+    ),
+)
+
+
+def _temperature(capture: Capture) -> float | None:
+    person = capture.push.person
+    return round(person.temperature, 2) if person and person.temperature else None
+
+
+PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
+    FaceCapturePushSensorDescription(
+        key="last_person",
+        translation_key="last_person",
+        applies_fn=lambda capture: capture.result is FaceResult.RECOGNIZED,
+        value_fn=lambda capture: capture.push.person_name or capture.push.person_id,
+        attributes_fn=lambda capture: {
+            "person_id": capture.push.person_id,
+            "score": capture.push.score,
+        },
+    ),
+    FaceCapturePushSensorDescription(
+        key="last_temperature",
+        translation_key="last_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        native_unit_of_measurement=UnitOfTemperature.CELSIUS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        applies_fn=lambda capture: _temperature(capture) is not None,
+        value_fn=_temperature,
+    ),
+    FaceCapturePushSensorDescription(
+        key="last_capture",
+        translation_key="last_capture",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda capture: capture.captured_at,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FaceCaptureConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the sensors the terminal can feed."""
+    state = entry.runtime_data.coordinator.data
+    entities: list[SensorEntity] = [
+        FaceCaptureSensor(entry, description)
+        for description in POLLED_SENSORS
+        if description.exists_fn(state)
+    ]
+    entities.extend(FaceCapturePushSensor(entry, description) for description in PUSH_SENSORS)
+    async_add_entities(entities)
+
+
+class FaceCaptureSensor(FaceCaptureCoordinatorEntity, SensorEntity):
+    """A sensor of polled state."""
+
+    entity_description: FaceCaptureSensorDescription
+
+    @property
+    def native_value(self) -> StateValue:
+        """The polled value."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+
+class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
+    """A sensor of the last real-time capture; it keeps its value across restarts."""
+
+    entity_description: FaceCapturePushSensorDescription
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last value: a restart does not forget who came in last."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_sensor_data()) is not None:
+            self._attr_native_value = last.native_value
+        if (
+            state := await self.async_get_last_state()
+        ) is not None and self.entity_description.attributes_fn:
+            self._attr_extra_state_attributes = {
+                key: state.attributes.get(key) for key in ("person_id", "score")
+            }
+
+    def _async_apply(self, capture: Capture) -> bool:
+        description = self.entity_description
+        if not description.applies_fn(capture):
+            return False
+        self._attr_native_value = description.value_fn(capture)
+        if description.attributes_fn is not None:
+            self._attr_extra_state_attributes = dict(description.attributes_fn(capture))
+        return True

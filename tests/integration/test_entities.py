@@ -1,0 +1,109 @@
+"""Entity states and attributes as snapshots, before and after a capture."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+import json
+from pathlib import Path
+from unittest.mock import patch
+
+from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.filters import props
+
+from simulator import Simulator
+
+from .conftest import SERIAL, WEBHOOK_ID
+
+PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
+
+
+@pytest.fixture(autouse=True)
+def frozen_time(freezer: FrozenDateTimeFactory) -> None:
+    """Both clocks, Home Assistant's and the simulated terminal's, stand still."""
+    freezer.move_to("2026-11-25 12:00:00+00:00")
+
+
+@pytest.fixture(autouse=True)
+def fixed_image_token() -> Generator[None]:
+    """Image entities sign their URLs with a random token; make it stable for snapshots."""
+    with patch("homeassistant.components.image._RND.getrandbits", return_value=0xFACE):
+        yield
+
+
+@pytest.mark.parametrize(
+    "platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.EVENT, Platform.IMAGE]
+)
+async def test_entities(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    """Every entity of a platform, as created for the simulated terminal."""
+    with patch("custom_components.facecapture.PLATFORMS", [platform]):
+        mock_config_entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+
+
+@pytest.mark.parametrize("simulator_options", [{"has_4g": True}])
+async def test_four_g_sensors(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A terminal with a 4G module gets signal and operator sensors."""
+    assert hass.states.get("sensor.front_gate_mobile_signal_strength") is not None
+    operator = hass.states.get("sensor.front_gate_mobile_operator")
+    assert operator is not None
+    assert operator.state not in ("unknown", "unavailable")
+
+
+async def test_states_after_capture(
+    hass: HomeAssistant, http_client: TestClient, snapshot: SnapshotAssertion
+) -> None:
+    """What a recognised face does to the push entities."""
+    body = json.loads((PUSHES / "face-push-recognized-v0.42.json").read_text())
+    body["device_sn"] = SERIAL
+    response = await http_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    assert response.status == 200
+    await hass.async_block_till_done(wait_background_tasks=True)
+    states = {
+        entity_id: hass.states.get(entity_id)
+        for entity_id in (
+            "event.front_gate_face",
+            "sensor.front_gate_last_recognized_person",
+            "sensor.front_gate_last_body_temperature",
+            "sensor.front_gate_last_capture",
+            "binary_sensor.front_gate_mask_worn",
+            "binary_sensor.front_gate_fever",
+            "image.front_gate_last_face",
+            "image.front_gate_last_panorama",
+        )
+    }
+    # The device id is random per test run; everything else is stable.
+    assert states == snapshot(exclude=props("device_id"))
+
+
+async def test_image_content(
+    hass: HomeAssistant, http_client: TestClient, hass_client: ClientSessionGenerator
+) -> None:
+    """The image entities serve the pushed pictures from memory."""
+    body = json.loads((PUSHES / "face-push-recognized-v0.42.json").read_text())
+    body["device_sn"] = SERIAL
+    await http_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    client = await hass_client()
+    response = await client.get("/api/image_proxy/image.front_gate_last_face")
+    assert response.status == 200
+    content = await response.read()
+    assert content.startswith(b"\xff\xd8\xff")

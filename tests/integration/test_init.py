@@ -1,0 +1,123 @@
+"""Set-up, unload, removal, and what the terminal does not support."""
+
+from __future__ import annotations
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.facecapture.const import DOMAIN
+from simulator import Simulator
+from simulator.state import FIRMWARE
+
+from .conftest import INTERNAL_URL, SERIAL, WEBHOOK_ID
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """The entry loads, registers the device with its versions, and unloads cleanly."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert device is not None
+    assert device.serial_number == SERIAL
+    assert device.manufacturer == "Huaan"
+    assert device.model == FIRMWARE["board"]
+    assert device.model_id == FIRMWARE["platform"]
+    assert device.sw_version == FIRMWARE["appversion"]
+    assert device.name == "Front gate"
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_setup_writes_push_target(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Set-up points the terminal's upload target at the webhook and reads it back."""
+    upload = simulator.state.app_params["upload_info"]
+    assert upload["method"] == "http"
+    assert f"http://{upload['server_ip']}:{upload['server_port']}" == INTERNAL_URL
+    assert upload["service_url"] == f"/api/webhook/{WEBHOOK_ID}"
+    assert init_integration.runtime_data.push_target.matches is True
+
+
+async def test_push_target_not_rewritten_when_right(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator, internal_url: str
+) -> None:
+    """A terminal that already points here is not written again."""
+    simulator.set_push_target(f"{INTERNAL_URL}/api/webhook/{WEBHOOK_ID}")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert not [r for r in simulator.requests if r.get("cmd") == "update app params"]
+
+
+async def test_setup_not_ready_when_offline(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator, internal_url: str
+) -> None:
+    """An unreachable terminal makes the entry retry later."""
+    await simulator.stop()
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+@pytest.mark.parametrize("simulator_options", [{"auth": ("admin", "secret")}])
+async def test_setup_auth_failed_starts_reauth(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str
+) -> None:
+    """Wrong credentials (HTTP 401) start the reauth flow."""
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_removal_points_target_away(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Removing the entry stops the terminal pushing to Home Assistant."""
+    assert simulator.state.app_params["upload_info"]["method"] == "http"
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert simulator.state.app_params["upload_info"]["method"] == "none"
+
+
+async def test_removal_leaves_foreign_target(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A target someone else set since is not touched on removal."""
+    simulator.set_push_target("http://192.0.2.7:9000/other")
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert simulator.state.app_params["upload_info"]["service_url"] == "/other"
+
+
+@pytest.mark.parametrize(
+    "simulator_options",
+    [{"unsupported": frozenset({"request 4g infor", "camera volume", "request date time"})}],
+)
+async def test_unsupported_commands_dropped(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A command answered with code 2 is asked once, then never again; its entities are not made."""
+    coordinator = init_integration.runtime_data.coordinator
+    assert "request date time" in coordinator.unsupported
+    asked = sum(1 for r in simulator.requests if r.get("cmd") == "request date time")
+    await coordinator.async_refresh()
+    assert sum(1 for r in simulator.requests if r.get("cmd") == "request date time") == asked == 1
+    assert entity_registry.async_get_entity_id("sensor", DOMAIN, f"{SERIAL}_clock_offset") is None
+    assert (
+        entity_registry.async_get_entity_id("sensor", DOMAIN, f"{SERIAL}_registered_persons")
+        is not None
+    )
