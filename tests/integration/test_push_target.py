@@ -169,3 +169,67 @@ async def test_unload_clears_issues(
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_fix_flow_when_terminal_does_not_keep_target(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A terminal that silently ignores the new target is reported, not declared fixed."""
+    issue_id = f"{ISSUE_PUSH_TARGET_CHANGED}_{init_integration.entry_id}"
+    simulator.set_push_target("http://192.0.2.7:9000/other.php")
+    await init_integration.runtime_data.coordinator.async_refresh()
+    assert await async_setup_component(hass, "repairs", {})
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    # The terminal acknowledges the update but keeps its old target.
+    with patch.object(init_integration.runtime_data.client, "set_upload_target"):
+        result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "not_kept"}
+
+
+async def test_fix_flow_for_unloaded_entry_aborts(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """An issue whose entry was unloaded meanwhile cannot be fixed from here."""
+    issue_id = f"{ISSUE_PUSH_TARGET_CHANGED}_{init_integration.entry_id}"
+    simulator.set_push_target("http://192.0.2.7:9000/other.php")
+    await init_integration.runtime_data.coordinator.async_refresh()
+    assert await async_setup_component(hass, "repairs", {})
+    manager = repairs_flow_manager(hass)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    # Unloading clears the issue; the flow that was already open finds no loaded entry.
+    await hass.config_entries.async_unload(init_integration.entry_id)
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "not_loaded"
+
+
+async def test_removal_with_terminal_offline(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Removal never fails because the terminal is gone; it says why it could not clean up."""
+    await simulator.stop()
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert "Could not stop Front gate pushing to Home Assistant" in caplog.text
+
+
+async def test_setup_survives_failed_target_write(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: Simulator,
+    internal_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A terminal that refuses the new target still loads; the problem is logged."""
+    simulator.fail_next("update app params", 23)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert "Could not set the push target of Front gate" in caplog.text

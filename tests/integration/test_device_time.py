@@ -1,0 +1,52 @@
+"""Terminal times have no zone: Home Assistant's, or the one the message names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+
+from custom_components.facecapture.device_time import (
+    device_time_to_utc,
+    local_now_for_device,
+    zone_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "offset"),
+    [
+        ("UTC+8", timedelta(hours=8)),
+        ("GMT-05:30", timedelta(hours=-5, minutes=-30)),
+        ("+0200", timedelta(hours=2)),
+        ("UTC", timedelta(0)),
+    ],
+)
+async def test_offsets(hass: HomeAssistant, name: str, offset: timedelta) -> None:
+    """Offsets in the forms firmware writes them."""
+    assert zone_of(name).utcoffset(datetime(2026, 1, 1)) == offset  # noqa: DTZ001
+
+
+async def test_named_and_unknown_zones(hass: HomeAssistant) -> None:
+    """An IANA name is used; nonsense and absence fall back to Home Assistant's zone."""
+    assert str(zone_of("Europe/Berlin")) == "Europe/Berlin"
+    assert zone_of("Mars/Olympus") is dt_util.get_default_time_zone()
+    assert zone_of(None) is dt_util.get_default_time_zone()
+
+
+async def test_conversion(hass: HomeAssistant) -> None:
+    """A naive terminal time becomes aware UTC; None stays None."""
+    assert device_time_to_utc(None) is None
+    value = device_time_to_utc(datetime(2024, 3, 5, 8, 15, 2), "UTC+8")  # noqa: DTZ001
+    assert value == datetime(2024, 3, 5, 0, 15, 2, tzinfo=UTC)
+
+
+async def test_local_now_for_device(hass: HomeAssistant) -> None:
+    """Now on a terminal whose clock runs on UTC+8 is eight hours ahead of UTC, without a zone."""
+    now = local_now_for_device("UTC+8")
+    assert now.tzinfo is None
+    assert abs((now - dt_util.utcnow().replace(tzinfo=None)) - timedelta(hours=8)) < timedelta(
+        seconds=5
+    )
