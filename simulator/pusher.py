@@ -1,0 +1,291 @@
+"""The terminal as data client: face pushes with exact-ACK checking, resend and catch-up.
+
+One capture is in flight at a time, oldest first. Without a valid ACK the same body is sent again
+every ``resend_interval`` seconds, forever, and everything behind it waits (as on the device).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass
+import json
+import logging
+from typing import Any
+
+import aiohttp
+
+from .handlers import ProtocolError, check_text_item
+from .state import PROTOCOL_VERSION, DeviceState
+
+_LOGGER = logging.getLogger(__name__)
+TTS_MAX_BYTES = 64
+HISTORY = 1000  # failures and heartbeat statuses kept
+_NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+
+
+def target_url(section: dict[str, Any], path_key: str) -> str | None:
+    """Build ``scheme://host:port/path`` from an ``upload_info``/``extranet`` section."""
+    host = section.get("server_ip") or section.get("server_domain") or ""
+    port = section.get("server_port")
+    if not isinstance(host, str) or not host or not isinstance(port, int) or port <= 0:
+        return None
+    scheme = "http"
+    if host.startswith("https://"):
+        scheme, host = "https", host.removeprefix("https://")
+    host = host.removeprefix("http://").rstrip("/")
+    path = section.get(path_key) or ""
+    return f"{scheme}://{host}:{port}/{str(path).lstrip('/')}"
+
+
+def upload_url(state: DeviceState) -> str | None:
+    """Return where face pushes go, or None when uploading over HTTP is not configured."""
+    section = state.app_params["upload_info"]
+    if section.get("method") != "http":
+        return None
+    return target_url(section, "service_url")
+
+
+def heartbeat_body(state: DeviceState) -> dict[str, Any]:
+    """Return the heartbeat the terminal sends as a client (notes: heartbeat body)."""
+    info = state.app_params["device_info"]
+    return {
+        "cmd": "heart beat",
+        "device_sn": state.serial,
+        "ip": state.ip,
+        "addr_name": info["addr_name"],
+        "addr_no": info["addr_no"],
+        "device_no": info["device_no"],
+        "version": PROTOCOL_VERSION,
+    }
+
+
+def encode(body: dict[str, Any]) -> bytes:
+    """Serialise a body as UTF-8 JSON (sent with Content-Length, never chunked)."""
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def check_ack(body: dict[str, Any], status: int, text: str) -> tuple[dict[str, Any] | None, str]:
+    """Return (ack, "") for a valid ACK of ``body``, else (None, reason)."""
+    if status != 200:
+        return None, f"HTTP status {status}"
+    try:
+        ack = json.loads(text)
+    except ValueError:
+        return None, "reply is not JSON"
+    if not isinstance(ack, dict):
+        return None, "reply is not a JSON object"
+    if ack.get("reply") != "ACK":
+        return None, 'reply is not "ACK"'
+    code = ack.get("code")
+    if isinstance(code, bool) or code != 0:
+        return None, "code is not 0"
+    sequence_no = ack.get("sequence_no")
+    if isinstance(sequence_no, bool) or not isinstance(sequence_no, int):
+        return None, "sequence_no missing or not an integer"
+    if sequence_no != body["sequence_no"]:
+        return None, "sequence_no does not match the push"
+    if ack.get("cap_time") != body["cap_time"]:
+        return None, "cap_time does not match the push exactly"
+    return ack, ""
+
+
+def apply_ack_extras(state: DeviceState, ack: dict[str, Any]) -> None:
+    """Carry out what an ACK asks for: gate output, speech, on-screen text, result pop-up."""
+    gate = ack.get("gateway_ctrl")
+    if isinstance(gate, dict):
+        if gate.get("device_type") == "wiegand":
+            state.add_log(
+                "wiegand",
+                source="ack",
+                wiegand_card_no=gate.get("device_no", 0),
+                long_card_id=gate.get("long_card_id", 0),
+                ctrl_mode=gate.get("ctrl_mode"),
+                person_id=gate.get("person_id", ""),
+            )
+        else:
+            state.add_log(
+                "gpio",
+                source="ack",
+                port=gate.get("device_no"),
+                ctrl_type="on",
+                ctrl_mode=gate.get("ctrl_mode"),
+                person_id=gate.get("person_id", ""),
+            )
+    tts = ack.get("tts")
+    if isinstance(tts, dict) and isinstance(tts.get("text"), str):
+        raw = tts["text"].encode("utf-8")
+        truncated = len(raw) > TTS_MAX_BYTES
+        text = raw[:TTS_MAX_BYTES].decode("utf-8", errors="ignore")
+        state.add_log("tts", source="ack", text=text, truncated=truncated)
+    texts: list[tuple[str, object]] = [
+        (key, ack[key]) for key in ("Text_display", "text_display") if key in ack
+    ]
+    if isinstance(ack.get("text_displays"), list):
+        texts += [("text_displays", item) for item in ack["text_displays"]]
+    for key, item in texts:
+        try:
+            fields = check_text_item(item)
+        except ProtocolError as err:
+            state.add_log("ack_extra_rejected", key=key, reason=err.desc)
+        else:
+            state.add_log("text", source="ack", key=key, **fields)
+    popup = ack.get("data")
+    if isinstance(popup, dict):
+        state.add_log(
+            "popup", source="ack", **{k: v for k, v in popup.items() if k != "profileImage"}
+        )
+
+
+@dataclass(slots=True)
+class PushItem:
+    """A capture waiting for its ACK."""
+
+    body: dict[str, Any]
+    record: dict[str, Any]
+    data: bytes
+    attempts: int = 0
+
+
+class Pusher:
+    """Deliver captures in order to ``upload_info``, plus an optional heartbeat."""
+
+    def __init__(
+        self,
+        state: DeviceState,
+        online: asyncio.Event,
+        *,
+        resend_interval: float,
+        timeout: float,
+        heartbeat_interval: float = 0.0,
+    ) -> None:
+        """Configure delivery; nothing runs until ``start``."""
+        self._state = state
+        self._online = online
+        self.resend_interval = resend_interval
+        self.timeout = timeout
+        self.heartbeat_interval = heartbeat_interval
+        self.queue: deque[PushItem] = deque()
+        self.acks: list[dict[str, Any]] = []
+        self.failures: deque[dict[str, Any]] = deque(maxlen=HISTORY)
+        self.heartbeats: deque[int] = deque(maxlen=HISTORY)
+        self.link_ok = True
+        self._sequence_no = 0
+        self._work = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._session: aiohttp.ClientSession | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def next_sequence(self) -> int:
+        """Return the next push ``sequence_no`` (1, 2, ...)."""
+        self._sequence_no += 1
+        return self._sequence_no
+
+    def reset_sequence(self) -> None:
+        """Start ``sequence_no`` again at 1 (after a reboot, when configured)."""
+        self._sequence_no = 0
+
+    def catching_up(self) -> bool:
+        """Return True when a new capture could not be sent at once (queue, link or target down)."""
+        return (
+            bool(self.queue)
+            or not self.link_ok
+            or not self._online.is_set()
+            or upload_url(self._state) is None
+        )
+
+    def enqueue(self, body: dict[str, Any], record: dict[str, Any]) -> None:
+        """Queue a capture for delivery."""
+        self.queue.append(PushItem(body, record, encode(body)))
+        self._idle.clear()
+        self._work.set()
+
+    async def wait_delivered(self, timeout: float) -> None:
+        """Wait until every queued capture has been acknowledged (TimeoutError otherwise)."""
+        async with asyncio.timeout(timeout):
+            await self._idle.wait()
+
+    def start(self, session: aiohttp.ClientSession) -> None:
+        """Start the delivery loop (and the heartbeat loop when an interval is set)."""
+        self._session = session
+        self._tasks.append(asyncio.create_task(self._deliver_loop(), name="sim-pusher"))
+        if self.heartbeat_interval > 0:
+            self._tasks.append(asyncio.create_task(self._heartbeat_loop(), name="sim-heartbeat"))
+
+    async def stop(self) -> None:
+        """Stop all loops."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+
+    async def _post(self, url: str, data: bytes) -> tuple[int, str]:
+        assert self._session is not None
+        async with self._session.post(
+            url,
+            data=data,
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+            ssl=False,
+        ) as response:
+            return response.status, await response.text(errors="replace")
+
+    async def _deliver_loop(self) -> None:
+        while True:
+            if not self.queue:
+                self._idle.set()
+                self._work.clear()
+                await self._work.wait()
+                continue
+            await self._online.wait()
+            url = upload_url(self._state)
+            item = self.queue[0]
+            if url is None:
+                reason = "no http upload target"
+            else:
+                item.attempts += 1
+                try:
+                    status, text = await self._post(url, item.data)
+                except _NETWORK_ERRORS as err:
+                    reason = f"{type(err).__name__}"
+                else:
+                    ack, reason = check_ack(item.body, status, text)
+                    if ack is not None:
+                        self._accept(item, ack)
+                        continue
+            self.link_ok = False
+            self.failures.append({"sequence_no": item.body["sequence_no"], "reason": reason})
+            _LOGGER.debug("push %s not acknowledged: %s", item.body["sequence_no"], reason)
+            await asyncio.sleep(self.resend_interval)
+
+    def _accept(self, item: PushItem, ack: dict[str, Any]) -> None:
+        self.queue.popleft()
+        self.link_ok = True
+        item.record["upload_state"] = 1
+        self.acks.append(ack)
+        _LOGGER.debug("push %s acknowledged", item.body["sequence_no"])
+        apply_ack_extras(self._state, ack)
+
+    async def _heartbeat_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_interval)
+            await self._online.wait()
+            url = upload_url(self._state)
+            if url is None:
+                continue
+            try:
+                status, _text = await self._post(url, encode(heartbeat_body(self._state)))
+            except _NETWORK_ERRORS:
+                status = 0
+            self.heartbeats.append(status)
+
+    async def send_event(self, body: dict[str, Any]) -> None:
+        """Send a one-off notification (e.g. ``sip event``) to the upload target; no resend."""
+        url = upload_url(self._state)
+        if url is None or self._session is None:
+            return
+        try:
+            await self._post(url, encode(body))
+        except _NETWORK_ERRORS:
+            _LOGGER.debug("event %s not delivered", body.get("cmd"))
