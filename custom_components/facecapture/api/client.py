@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 import hashlib
+import ipaddress
 import json
 import socket
 from typing import Any, Self
@@ -78,8 +79,10 @@ _HEADERS = {"Content-Type": "application/json; charset=utf-8", "Accept": "applic
 def upload_info_for_url(url: str) -> JsonObject:
     """Build the `upload_info` that makes the terminal push captures to ``url``.
 
-    The terminal joins ``server_ip``, ``server_port`` and ``service_url`` itself; an https URL
-    keeps its scheme in ``server_ip``, which is how the document marks https.
+    The terminal joins host, ``server_port`` and ``service_url`` itself. An IP address goes in
+    ``server_ip``, a host name in ``server_domain`` (the document keeps them apart, and an empty
+    ``server_ip`` lets the domain count); an https URL keeps its scheme on the host, which is how
+    the document marks https.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -92,9 +95,16 @@ def upload_info_for_url(url: str) -> JsonObject:
             f"The path is {len(path)} characters; the terminal stores at most {MAX_SERVICE_URL_LENGTH}"
         )
     host = parts.hostname if parts.scheme == "http" else f"https://{parts.hostname}"
+    try:
+        ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        server_ip, server_domain = "", host
+    else:
+        server_ip, server_domain = host, ""
     return {
         "method": "http",
-        "server_ip": host,
+        "server_ip": server_ip,
+        "server_domain": server_domain,
         "server_port": parts.port or (443 if parts.scheme == "https" else 80),
         "service_url": path,
     }
