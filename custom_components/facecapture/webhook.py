@@ -56,6 +56,22 @@ def _salvage_ack(raw: bytes) -> dict[str, Any]:
     return {"reply": "ACK", "cmd": "face", "code": 3, "desc": "unreadable push"}
 
 
+async def _read_body(request: web.Request) -> bytes:
+    """The whole body, but never more than one byte past the limit.
+
+    ``StreamReader.read(n)`` returns what has arrived so far, which for a push with a 1080p
+    panorama is a fraction of it: read until the end of the body.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_PUSH_BYTES and (
+        chunk := await request.content.read(MAX_PUSH_BYTES + 1 - size)
+    ):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
 class PushReceiver:
     """The webhook of one entry: answers the terminal, then hands captures to the hub."""
 
@@ -90,7 +106,7 @@ class PushReceiver:
     ) -> web.Response:
         """Answer one message from the terminal."""
         try:
-            raw = await request.content.read(MAX_PUSH_BYTES + 1)
+            raw = await _read_body(request)
         except (OSError, ValueError) as err:
             LOGGER.warning("Could not read a push for %s: %s", self.entry.title, err)
             return web.Response(status=HTTPStatus.BAD_REQUEST)

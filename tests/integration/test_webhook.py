@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import logging
 from pathlib import Path
@@ -11,6 +13,7 @@ from unittest.mock import patch
 from aiohttp.test_utils import TestClient
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant
+from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -266,3 +269,20 @@ async def test_unknown_command_answered(hass: HomeAssistant, http_client: TestCl
     """A message the library does not know is still answered."""
     _, reply = await post(http_client, {"cmd": "add snap records", "records": []})
     assert reply == {"reply": "ACK", "cmd": "add snap records", "code": 0}
+
+
+async def test_large_push_read_whole(
+    hass: HomeAssistant, http_client: TestClient, face_events: list[Event]
+) -> None:
+    """A push with a 1080p panorama arrives in many TCP chunks and is still read whole."""
+    panorama = io.BytesIO()
+    Image.effect_noise((1920, 1080), 60).convert("RGB").save(panorama, format="JPEG", quality=90)
+    body = push("face-push-recognized-v0.42.json")
+    body["overall_pic"]["data"] = base64.b64encode(panorama.getvalue()).decode()
+    status, reply = await post(http_client, body)
+    assert status == 200
+    assert reply["code"] == 0
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(face_events) == 1
+    image = hass.data["image"].get_entity("image.front_gate_last_panorama")
+    assert await image.async_image() == panorama.getvalue()
