@@ -24,7 +24,12 @@ from .api import (
 )
 from .captures import CaptureHub
 from .const import DOMAIN, LOGGER, MANUFACTURER
-from .coordinator import FaceCaptureConfigEntry, FaceCaptureCoordinator, FaceCaptureData
+from .coordinator import (
+    FaceCaptureConfigEntry,
+    FaceCaptureCoordinator,
+    FaceCaptureData,
+    fever_limit,
+)
 from .push_target import PushTarget, async_point_away
 from .webhook import PushReceiver
 
@@ -92,7 +97,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     device_info = _device_info(serial, entry.title, hardware, version)
     device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **device_info)
-    captures = CaptureHub(hass, serial=serial, device_id=lambda: device.id)
+    captures = CaptureHub(
+        hass,
+        serial=serial,
+        device_id=lambda: device.id,
+        fever_limit=lambda: fever_limit(coordinator.data),
+    )
     push_target = PushTarget(hass, entry, client)
     entry.runtime_data = FaceCaptureData(
         client=client,

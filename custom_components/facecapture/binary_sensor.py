@@ -16,18 +16,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
 from .captures import Capture
-from .const import DEFAULT_FEVER_LIMIT
-from .coordinator import FaceCaptureConfigEntry, TerminalState
+from .coordinator import FaceCaptureConfigEntry, TerminalState, fever_limit
 from .entity import FaceCapturePushEntity
 
 PARALLEL_UPDATES = 0
-
-
-def fever_limit(state: TerminalState | None) -> float:
-    """The terminal's own limit (above it, it does not open), else a common clinical threshold."""
-    face = state.app_params.face if state and state.app_params else None
-    temperature = face.body_temperature if face else None
-    return temperature.limit if temperature and temperature.limit else DEFAULT_FEVER_LIMIT
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -37,10 +37,13 @@ class Capture:
         return self.push.result
 
 
-def capture_event_data(capture: Capture, *, device_id: str | None, serial: str) -> dict[str, Any]:
+def capture_event_data(
+    capture: Capture, *, device_id: str | None, serial: str, fever_limit: float
+) -> dict[str, Any]:
     """The bus event and event entity payload: everything an automation needs, never an image."""
     push = capture.push
     person = push.person
+    temperature = person.temperature if person and person.temperature else None
     match = push.match
     reason = push.failure_reason
     return {
@@ -57,7 +60,8 @@ def capture_event_data(capture: Capture, *, device_id: str | None, serial: str) 
         "score": push.score,
         "reason": str(reason) if reason else None,
         "reason_code": push.match_failed_reason or None,
-        "temperature": person.temperature if person else None,
+        "temperature": temperature,
+        "fever": temperature >= fever_limit if temperature is not None else None,
         "mask": person.has_mask if person else None,
         "age": person.age if person and person.age else None,
         "sex": person.sex if person and person.sex else None,
@@ -72,12 +76,18 @@ class CaptureHub:
     """Remembers what was seen, fires the bus event and tells the push entities."""
 
     def __init__(
-        self, hass: HomeAssistant, *, serial: str, device_id: Callable[[], str | None]
+        self,
+        hass: HomeAssistant,
+        *,
+        serial: str,
+        device_id: Callable[[], str | None],
+        fever_limit: Callable[[], float],
     ) -> None:
         """Start with nothing seen."""
         self.hass = hass
         self.serial = serial
         self._device_id = device_id
+        self.fever_limit = fever_limit
         self._seen: OrderedDict[PushKey, None] = OrderedDict()
         self._listeners: list[Callable[[Capture], None]] = []
         self.last: Capture | None = None
@@ -127,7 +137,9 @@ class CaptureHub:
         now = dt_util.utcnow()
         captured_at = device_time_to_utc(push.captured_at, push.timezone) or now
         capture = Capture(push=push, captured_at=captured_at, received_at=now)
-        data = capture_event_data(capture, device_id=self._device_id(), serial=self.serial)
+        data = capture_event_data(
+            capture, device_id=self._device_id(), serial=self.serial, fever_limit=self.fever_limit()
+        )
         self.pushes += 1
         self.last_event = data
         self.hass.bus.async_fire(EVENT_FACE, data)

@@ -27,7 +27,7 @@ from .api import (
     HardwareInfo,
     VersionInfo,
 )
-from .const import CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
+from .const import CONF_SCAN_INTERVAL, DEFAULT_FEVER_LIMIT, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
 from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
@@ -64,6 +64,13 @@ class TerminalState:
     volume: int | None
     undelivered: int | None
     polled_at: datetime
+
+
+def fever_limit(state: TerminalState | None) -> float:
+    """The terminal's own limit (above it, it does not open), else a common clinical threshold."""
+    face = state.app_params.face if state and state.app_params else None
+    temperature = face.body_temperature if face else None
+    return temperature.limit if temperature and temperature.limit else DEFAULT_FEVER_LIMIT
 
 
 class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):

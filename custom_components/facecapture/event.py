@@ -37,6 +37,7 @@ class FaceCaptureEventEntity(FaceCapturePushEntity, EventEntity):
             capture,
             device_id=self.registry_entry.device_id if self.registry_entry else None,
             serial=self.entry.runtime_data.serial,
+            fever_limit=self.entry.runtime_data.captures.fever_limit(),
         )
         data.pop("realtime")  # always true here: catch-up captures never reach the entity
         self._trigger_event(str(capture.result), data)
