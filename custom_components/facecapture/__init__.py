@@ -121,6 +121,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         LOGGER.warning("Could not set the push target of %s: %s", entry.title, err)
 
     def check_push_health() -> None:
+        # A failed poll still calls listeners, with the previous state: nothing new to judge.
+        if not coordinator.last_update_success:
+            return
         state = coordinator.data
         push_target.async_check(state.app_params, state.undelivered, captures.last_message_at)
 

@@ -233,3 +233,22 @@ async def test_setup_survives_failed_target_write(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert "Could not set the push target of Front gate" in caplog.text
+
+
+async def test_failed_poll_raises_no_drift_issue(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A poll that fails right after set-up judges nothing: the state it would see predates set-up.
+
+    The first refresh read the app params before set-up wrote the push target; a failed poll
+    hands listeners that old state, which must not look like someone changed the target.
+    """
+    issue_id = f"{ISSUE_PUSH_TARGET_CHANGED}_{init_integration.entry_id}"
+    coordinator = init_integration.runtime_data.coordinator
+    simulator.fail_next("request app params", 1)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    assert not coordinator.last_update_success
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+    assert simulator.state.app_params["upload_info"]["service_url"].endswith(WEBHOOK_ID)
