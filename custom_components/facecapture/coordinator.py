@@ -25,6 +25,7 @@ from .api import (
     FaceCaptureUnsupportedError,
     FourGInfo,
     HardwareInfo,
+    ScreensaverMode,
     VersionInfo,
 )
 from .const import CONF_SCAN_INTERVAL, DEFAULT_FEVER_LIMIT, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
@@ -64,6 +65,7 @@ class TerminalState:
     volume: int | None
     undelivered: int | None
     polled_at: datetime
+    screensaver_mode: ScreensaverMode | str | None = None
 
 
 def fever_limit(state: TerminalState | None) -> float:
@@ -121,6 +123,9 @@ class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):
             app_params = await self._poll(Command.REQUEST_APP_PARAMS, self.client.get_app_params)
             person_count = await self._poll(Command.REQUEST_PERSONS, self.client.count_persons)
             volume = await self._poll(Command.CAMERA_VOLUME, self.client.get_volume)
+            screensaver_mode = await self._poll(
+                Command.REQUEST_LCD_SCREENSAVER, self.client.get_screensaver_mode
+            )
             four_g = (
                 await self._poll(Command.REQUEST_4G_INFO, self.client.get_4g_info)
                 if self.has_4g or (hardware is not None and hardware.has_4g)
@@ -157,6 +162,7 @@ class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):
             volume=volume,
             undelivered=undelivered,
             polled_at=polled_at,
+            screensaver_mode=screensaver_mode,
         )
 
     async def _count_undelivered(self) -> int:

@@ -291,6 +291,8 @@ class BodyTemperatureParams:
     limit: float | None = None
     fahrenheit: bool | None = None
     correction: float | None = None
+    range_min: float | None = None
+    range_max: float | None = None
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -300,6 +302,8 @@ class BodyTemperatureParams:
             limit=opt_float(data.get("limit")),
             fahrenheit=opt_bool(data.get("fahrenheit_unit")),
             correction=opt_float(data.get("correction_value")),
+            range_min=opt_float(data.get("range_min")),
+            range_max=opt_float(data.get("range_max")),
         )
 
 
@@ -399,6 +403,8 @@ class AppParams:
     led_mode: int | None = None
     led_brightness: int | None = None
     lcd_title: str | None = None
+    qr_code_enabled: bool | None = None
+    auto_clean: bool | None = None
     auth_enabled: bool | None = None
 
     @classmethod
@@ -411,6 +417,8 @@ class AppParams:
         gate = opt_dict(data.get("gate_control"))
         led = opt_dict(data.get("led_control")) or {}
         lcd = opt_dict(data.get("lcd_control")) or {}
+        qr_code = opt_dict(data.get("qr_code_control")) or {}
+        name_list = opt_dict(data.get("name_list")) or {}
         auth = opt_dict(data.get("auth")) or {}
         return cls(
             raw=raw,
@@ -423,6 +431,8 @@ class AppParams:
             led_mode=opt_int(led.get("led_mode")),
             led_brightness=opt_int(led.get("led_brightness")),
             lcd_title=opt_str(lcd.get("lcd_title")),
+            qr_code_enabled=opt_bool(qr_code.get("enable")),
+            auto_clean=opt_bool(name_list.get("auto_clean")),
             auth_enabled=opt_bool(auth.get("enable")),
         )
 
@@ -434,6 +444,21 @@ class AppParams:
                 return None
             node = first_key(node, key, f"{key} ")
         return node
+
+    def key_path(self, *path: str) -> tuple[str, ...]:
+        """Spell ``path`` as this terminal does, so a write lands on the key it reported.
+
+        The document spells some keys with a trailing space (``"derep_timeout "``); a key the
+        terminal reported only in that form is written in that form, any other as given.
+        """
+        spelled: list[str] = []
+        node: Any = self.raw
+        for key in path:
+            if isinstance(node, dict) and key not in node and f"{key} " in node:
+                key = f"{key} "  # noqa: PLW2901 - the terminal's spelling replaces ours
+            spelled.append(key)
+            node = node.get(key) if isinstance(node, dict) else None
+        return tuple(spelled)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

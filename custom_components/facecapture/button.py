@@ -1,0 +1,99 @@
+"""Buttons: reboot the terminal, restart its application, set its clock to Home Assistant's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.components.button import (
+    ButtonDeviceClass,
+    ButtonEntity,
+    ButtonEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .coordinator import FaceCaptureConfigEntry
+from .device_time import local_now_for_device
+from .entity import FaceCaptureCoordinatorEntity
+from .helpers import terminal_command
+
+PARALLEL_UPDATES = 1
+
+
+def zone_name(offset: timedelta) -> str:
+    """Write a UTC offset the way terminals name zones: ``UTC+8``, ``UTC-3:30``, ``UTC+0``."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}:{minutes:02d}" if minutes else f"UTC{sign}{hours}"
+
+
+async def async_sync_clock(entry: FaceCaptureConfigEntry) -> None:
+    """Set the terminal's clock to now, in Home Assistant's time zone.
+
+    A terminal that names its zone gets Home Assistant's current offset with the time (else the
+    time would be read in its old zone); one that does not reads its times in Home Assistant's
+    zone anyway, and older firmware may not take the field.
+    """
+    state = entry.runtime_data.coordinator.data
+    timezone = None
+    if state is not None and state.clock is not None and state.clock.timezone is not None:
+        timezone = zone_name(dt_util.now().utcoffset() or timedelta(0))
+    await entry.runtime_data.client.set_date_time(local_now_for_device(), timezone=timezone)
+    await entry.runtime_data.coordinator.async_request_refresh()
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaceCaptureButtonDescription(ButtonEntityDescription):
+    """A button that sends one command."""
+
+    press_fn: Callable[[FaceCaptureConfigEntry], Coroutine[Any, Any, None]]
+
+
+BUTTONS: tuple[FaceCaptureButtonDescription, ...] = (
+    FaceCaptureButtonDescription(
+        key="reboot",
+        translation_key="reboot",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda entry: entry.runtime_data.client.reboot(),
+    ),
+    FaceCaptureButtonDescription(
+        key="restart_application",
+        translation_key="restart_application",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda entry: entry.runtime_data.client.restart_application(),
+    ),
+    FaceCaptureButtonDescription(
+        key="sync_clock",
+        translation_key="sync_clock",
+        entity_category=EntityCategory.CONFIG,
+        press_fn=async_sync_clock,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: FaceCaptureConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Create the buttons."""
+    async_add_entities(FaceCaptureButton(entry, description) for description in BUTTONS)
+
+
+class FaceCaptureButton(FaceCaptureCoordinatorEntity, ButtonEntity):
+    """Sends its command when pressed."""
+
+    entity_description: FaceCaptureButtonDescription
+
+    @terminal_command
+    async def async_press(self) -> None:
+        """Send the command."""
+        await self.entity_description.press_fn(self.entry)

@@ -1,0 +1,231 @@
+"""Switches: on/off settings written to the simulated terminal, one field at a time."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_OFF,
+    STATE_ON,
+    EntityCategory,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.facecapture.const import DOMAIN
+from simulator import Simulator
+
+from .conftest import SERIAL
+
+
+def changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The key paths whose values differ between two JSON trees."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            changed
+            for key in sorted(before.keys() | after.keys())
+            for changed in changed_paths(before.get(key), after.get(key), (*path, key))
+        ]
+    return [] if before == after and type(before) is type(after) else [path]
+
+
+def value_at(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
+    """The value of a key path."""
+    node: Any = tree
+    for key in path:
+        node = node[key]
+    return node
+
+
+def set_value_at(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    """Set the value of a key path."""
+    value_at(tree, path[:-1])[path[-1]] = value
+
+
+async def setup_switches(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set the entry up with only the switch platform."""
+    with patch("custom_components.facecapture.PLATFORMS", [Platform.SWITCH]):
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def switches(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str
+) -> MockConfigEntry:
+    """The entry set up with only the switch platform."""
+    await setup_switches(hass, mock_config_entry)
+    return mock_config_entry
+
+
+def entity_id_of(entity_registry: er.EntityRegistry, key: str) -> str:
+    """The entity id of a switch, found by its unique id."""
+    entity_id = entity_registry.async_get_entity_id(SWITCH_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
+    assert entity_id is not None, key
+    return entity_id
+
+
+SWITCH_PATHS = [
+    ("face_matching", ("face", "enable_match")),
+    ("liveness_detection", ("face", "enable_alive")),
+    ("mask_detection", ("face", "mask", "enable")),
+    ("mask_required", ("face", "mask", "must_wear_mask")),
+    ("temperature_measurement", ("face", "body_temperature", "enable")),
+    ("qr_code_reading", ("qr_code_control", "enable")),
+    ("name_privacy", ("face", "name_privacy")),
+    ("duplicate_filter", ("face", "enable_dereplication")),
+    ("auto_clean_expired", ("name_list", "auto_clean")),
+]
+
+
+async def test_snapshot(
+    hass: HomeAssistant,
+    switches: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every switch, as created for the simulated terminal."""
+    await snapshot_platform(hass, entity_registry, snapshot, switches.entry_id)
+
+
+@pytest.mark.parametrize("target", [True, False])
+@pytest.mark.parametrize(("key", "path"), SWITCH_PATHS)
+async def test_round_trip(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    entity_registry: er.EntityRegistry,
+    key: str,
+    path: tuple[str, ...],
+    target: bool,
+) -> None:
+    """Switching changes the field on the terminal, and only that field; the switch follows."""
+    set_value_at(simulator.state.app_params, path, not target)
+    await setup_switches(hass, mock_config_entry)
+    entity_id = entity_id_of(entity_registry, key)
+    entry = entity_registry.async_get(entity_id)
+    assert entry is not None
+    assert entry.entity_category is EntityCategory.CONFIG
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == (STATE_OFF if target else STATE_ON)
+    before = copy.deepcopy(simulator.state.app_params)
+    sent_before = len(simulator.requests)
+
+    await hass.services.async_call(
+        SWITCH_DOMAIN,
+        SERVICE_TURN_ON if target else SERVICE_TURN_OFF,
+        {ATTR_ENTITY_ID: entity_id},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+    assert changed_paths(before, simulator.state.app_params) == [path]
+    assert value_at(simulator.state.app_params, path) is target
+    sent = [
+        body for body in simulator.requests[sent_before:] if body.get("cmd") == "update app params"
+    ]
+    assert len(sent) == 1
+    assert {k: v for k, v in sent[0].items() if k not in ("cmd", "version")} == _nested(
+        path, target
+    )
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == (STATE_ON if target else STATE_OFF)
+
+
+def _nested(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    tree: Any = value
+    for key in reversed(path):
+        tree = {key: tree}
+    return dict(tree)
+
+
+async def test_setting_not_reported_is_not_created(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A terminal without QR code reading (no such field) gets no switch for it."""
+    del simulator.state.app_params["qr_code_control"]["enable"]
+    del simulator.state.app_params["name_list"]
+    await setup_switches(hass, mock_config_entry)
+
+    keys = {
+        entry.unique_id.removeprefix(f"{SERIAL}_")
+        for entry in er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
+    }
+    assert keys == {key for key, _ in SWITCH_PATHS} - {"qr_code_reading", "auto_clean_expired"}
+
+
+async def test_terminal_without_app_params(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A terminal that does not support `request app params` gets no switches at all."""
+    simulator.fail_next("request app params", 2)
+    await setup_switches(hass, mock_config_entry)
+
+    assert not er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
+
+
+async def test_terminal_refuses(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    switches: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An error code from the terminal becomes the translated error; nothing changes."""
+    entity_id = entity_id_of(entity_registry, "liveness_detection")
+    before = copy.deepcopy(simulator.state.app_params)
+    simulator.fail_next("update app params", 3)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+        )
+
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "code_3"
+    assert simulator.state.app_params == before
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == STATE_OFF
+
+
+async def test_terminal_busy(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    switches: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A failure that is not the user's (no resources) is a translated HomeAssistantError."""
+    entity_id = entity_id_of(entity_registry, "name_privacy")
+    simulator.fail_next("update app params", 6)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            SWITCH_DOMAIN, SERVICE_TURN_ON, {ATTR_ENTITY_ID: entity_id}, blocking=True
+        )
+
+    assert not isinstance(raised.value, ServiceValidationError)
+    assert raised.value.translation_key == "code_6"
+    assert simulator.state.app_params["face"]["name_privacy"] is False

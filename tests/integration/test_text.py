@@ -1,0 +1,195 @@
+"""Texts: the screen title and the location name written to the simulated terminal."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.components.text import (
+    ATTR_MAX,
+    ATTR_VALUE,
+    DOMAIN as TEXT_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, EntityCategory, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.facecapture.const import DOMAIN
+from simulator import Simulator
+
+from .conftest import SERIAL
+
+
+def changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The key paths whose values differ between two JSON trees."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return [
+            changed
+            for key in sorted(before.keys() | after.keys())
+            for changed in changed_paths(before.get(key), after.get(key), (*path, key))
+        ]
+    return [] if before == after and type(before) is type(after) else [path]
+
+
+async def setup_texts(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Set the entry up with only the text platform."""
+    with patch("custom_components.facecapture.PLATFORMS", [Platform.TEXT]):
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def texts(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str
+) -> MockConfigEntry:
+    """The entry set up with only the text platform."""
+    await setup_texts(hass, mock_config_entry)
+    return mock_config_entry
+
+
+def entity_id_of(entity_registry: er.EntityRegistry, key: str) -> str:
+    """The entity id of a text, found by its unique id."""
+    entity_id = entity_registry.async_get_entity_id(TEXT_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
+    assert entity_id is not None, key
+    return entity_id
+
+
+def requests_since(simulator: Simulator, start: int, cmd: str) -> list[dict[str, Any]]:
+    """The bodies of one command the simulator received after the first ``start`` requests."""
+    return [body for body in simulator.requests[start:] if body.get("cmd") == cmd]
+
+
+async def set_value(hass: HomeAssistant, entity_id: str, value: str) -> None:
+    """Call text.set_value."""
+    await hass.services.async_call(
+        TEXT_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+
+
+async def test_snapshot(
+    hass: HomeAssistant,
+    texts: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Every text, as created for the simulated terminal."""
+    await snapshot_platform(hass, entity_registry, snapshot, texts.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("key", "section", "field", "old", "new"),
+    [
+        ("lcd_title", "lcd_control", "lcd_title", "Face Recognition", "Welcome"),
+        ("location_name", "device_info", "addr_name", "Front gate", "Gare du Nord, porte 3"),
+    ],
+)
+async def test_round_trip(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    texts: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    key: str,
+    section: str,
+    field: str,
+    old: str,
+    new: str,
+) -> None:
+    """Setting a text changes its field on the terminal, and only that field."""
+    entity_id = entity_id_of(entity_registry, key)
+    entry = entity_registry.async_get(entity_id)
+    assert entry is not None
+    assert entry.entity_category is EntityCategory.CONFIG
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == old
+    before = copy.deepcopy(simulator.state.app_params)
+    start = len(simulator.requests)
+
+    await set_value(hass, entity_id, new)
+
+    assert changed_paths(before, simulator.state.app_params) == [(section, field)]
+    assert simulator.state.app_params[section][field] == new
+    sent = requests_since(simulator, start, "update app params")
+    assert [{k: v for k, v in body.items() if k not in ("cmd", "version")} for body in sent] == [
+        {section: {field: new}}
+    ]
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == new
+
+
+async def test_location_name_limit_in_bytes(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    texts: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The location name takes at most 95 bytes: 95 ASCII letters pass, 48 two-byte ones do not."""
+    entity_id = entity_id_of(entity_registry, "location_name")
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.attributes[ATTR_MAX] == 95
+    start = len(simulator.requests)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await set_value(hass, entity_id, "é" * 48)
+
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "text_too_long"
+    assert raised.value.translation_placeholders == {"max_bytes": "95"}
+    assert not requests_since(simulator, start, "update app params")
+    assert simulator.state.app_params["device_info"]["addr_name"] == "Front gate"
+
+    await set_value(hass, entity_id, "a" * 95)
+    assert simulator.state.app_params["device_info"]["addr_name"] == "a" * 95
+
+
+async def test_setting_not_reported_is_not_created(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A terminal without a screen title field gets no text for it."""
+    del simulator.state.app_params["lcd_control"]["lcd_title"]
+    await setup_texts(hass, mock_config_entry)
+
+    keys = {
+        entry.unique_id.removeprefix(f"{SERIAL}_")
+        for entry in er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
+    }
+    assert keys == {"location_name"}
+
+
+async def test_terminal_refuses(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    texts: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """An error code from the terminal becomes the translated error; nothing changes."""
+    entity_id = entity_id_of(entity_registry, "lcd_title")
+    before = copy.deepcopy(simulator.state.app_params)
+    simulator.fail_next("update app params", 3)
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await set_value(hass, entity_id, "Welcome")
+
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "code_3"
+    assert simulator.state.app_params == before
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == "Face Recognition"
