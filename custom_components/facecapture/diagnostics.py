@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from homeassistant.components import webhook
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 
-from .const import CONF_PUSH_URL, CONF_WEBHOOK_ID
+from .captures import Capture
+from .const import CONF_PUSH_URL, CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import FaceCaptureConfigEntry
 
 # Names, ids, cards, ID card data, images, credentials, webhook ids: never in a diagnostics file.
@@ -18,6 +21,7 @@ TO_REDACT = {
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
     CONF_HOST,
+    CONF_PUSH_URL,
     "password",
     "username",
     "user",
@@ -28,11 +32,28 @@ TO_REDACT = {
     "customer_text",
     "wg_card_id",
     "long_card_id",
+    "card_id",
+    "card_no",
+    "managerCardID",
+    "managerCardID_temp",
+    "manager_card_id",
+    "manager_card_id_temp",
+    "customer_id",
     "wg_id_public",
     "qr_code",
     "id_card",
     "image",
+    "image ",
     "image_data",
+    "closeup_pic",
+    "overall_pic",
+    "face_image",
+    "reg_image",
+    "reg_images",
+    "norm_images",
+    "normal_image",
+    "feature_data",
+    "video",
     "data",
     "ori_key",
     "new_key",
@@ -41,6 +62,7 @@ TO_REDACT = {
     "iccid",
     "imsi",
     "gps",
+    "mac",
     "service_url",
     "url",
     "expected",
@@ -57,6 +79,31 @@ TO_REDACT = {
 }
 
 
+def _capture(capture: Capture | None) -> dict[str, Any] | None:
+    """When and how a capture arrived; who it was is in ``last_push`` (redacted)."""
+    if capture is None:
+        return None
+    return {
+        "result": str(capture.result),
+        "realtime": capture.push.is_realtime,
+        "captured_at": capture.captured_at.isoformat(),
+        "received_at": capture.received_at.isoformat(),
+        "delay_seconds": round((capture.received_at - capture.captured_at).total_seconds(), 1),
+        "push_version": capture.push.version,
+        "warnings": list(capture.push.warnings),
+    }
+
+
+def _issues(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> list[str]:
+    """The repair issues open for this terminal, by kind."""
+    suffix = f"_{entry.entry_id}"
+    return sorted(
+        issue_id.removesuffix(suffix)
+        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
+        if domain == DOMAIN and issue_id.endswith(suffix) and issue.active
+    )
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry
 ) -> dict[str, Any]:
@@ -66,6 +113,7 @@ async def async_get_config_entry_diagnostics(
     state = coordinator.data
     push_target = runtime.push_target
     captures = runtime.captures
+    webhook_path = webhook.async_generate_path(entry.data[CONF_WEBHOOK_ID])
     return async_redact_data(
         {
             "entry": {"config": dict(entry.data), "options": dict(entry.options)},
@@ -74,6 +122,9 @@ async def async_get_config_entry_diagnostics(
             "version": dataclasses.asdict(runtime.version) if runtime.version else None,
             "coordinator": {
                 "last_update_success": coordinator.last_update_success,
+                "last_exception": type(coordinator.last_exception).__name__
+                if coordinator.last_exception
+                else None,
                 "update_interval": str(coordinator.update_interval),
                 "unsupported_commands": sorted(coordinator.unsupported),
                 "clock_offset": state.clock_offset,
@@ -88,10 +139,19 @@ async def async_get_config_entry_diagnostics(
                 "url": push_target.url,
                 "terminal_url": push_target.terminal_url,
                 "matches": push_target.matches,
+                # Tells "right webhook, wrong address" from "pushing somewhere else entirely".
+                "terminal_url_has_webhook_path": bool(
+                    push_target.terminal_url and push_target.terminal_url.endswith(webhook_path)
+                ),
+                "issues": _issues(hass, entry),
                 "pushes": captures.pushes,
                 "retransmissions": captures.retransmissions,
                 "last_message_at": captures.last_message_at.isoformat()
                 if captures.last_message_at
+                else None,
+                "last_capture": _capture(captures.last),
+                "last_recognized_at": captures.last_recognized.captured_at.isoformat()
+                if captures.last_recognized
                 else None,
                 "last_push": captures.last_event,
             },

@@ -1,0 +1,77 @@
+"""Logbook: each capture as a sentence, "Front gate recognized Alice (score 92)"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
+from homeassistant.const import CONF_DEVICE_ID
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+
+from .api.push import FaceResult
+from .const import DOMAIN, EVENT_FACE
+
+FALLBACK_NAME = "Face terminal"
+"""Named with the serial when the event's device is no longer in the registry."""
+
+
+def _who(data: Mapping[str, Any]) -> str:
+    """The person's name, else their id, else a neutral word."""
+    if name := data.get("name"):
+        return str(name)
+    if person_id := data.get("person_id"):
+        return f"person {person_id}"
+    return "someone"
+
+
+def describe_capture(data: Mapping[str, Any]) -> str:
+    """What happened, as the rest of a sentence that starts with the terminal's name."""
+    result = data.get("result")
+    if result == FaceResult.RECOGNIZED:
+        message = f"recognized {_who(data)}"
+        if data.get("score") is not None:
+            message += f" (score {data['score']})"
+    elif result == FaceResult.DENIED:
+        message = f"denied {_who(data)}"
+        if reason := data.get("reason"):
+            message += f": {str(reason).replace('_', ' ')}"
+    elif result == FaceResult.STRANGER:
+        message = "saw a stranger"
+    else:
+        message = "detected a face"
+    if data.get("fever"):
+        message += ", with fever"
+    if data.get("realtime") is False and (captured_at := _local(data.get("captured_at"))):
+        message += f" (delivered late; captured {captured_at:%Y-%m-%d %H:%M:%S})"
+    return message
+
+
+def _local(value: Any) -> datetime | None:
+    """An ISO time from the event, in Home Assistant's zone."""
+    parsed = dt_util.parse_datetime(value) if isinstance(value, str) else None
+    return dt_util.as_local(parsed) if parsed else None
+
+
+@callback
+def async_describe_events(
+    hass: HomeAssistant,
+    async_describe_event: Callable[[str, str, Callable[[Event], dict[str, str]]], None],
+) -> None:
+    """Describe the face capture events."""
+    device_registry = dr.async_get(hass)
+
+    @callback
+    def async_describe_face(event: Event) -> dict[str, str]:
+        device_id = event.data.get(CONF_DEVICE_ID)
+        device = device_registry.async_get(device_id) if device_id else None
+        name = (device.name_by_user or device.name) if device else None
+        return {
+            LOGBOOK_ENTRY_NAME: name or f"{FALLBACK_NAME} {event.data.get('serial') or ''}".strip(),
+            LOGBOOK_ENTRY_MESSAGE: describe_capture(event.data),
+        }
+
+    async_describe_event(DOMAIN, EVENT_FACE, async_describe_face)
