@@ -75,6 +75,8 @@ POLLED_SENSORS: tuple[FaceCaptureSensorDescription, ...] = (
         key="operator",
         translation_key="operator",
         entity_category=EntityCategory.DIAGNOSTIC,
+        # Which network the SIM is on rarely matters once it works; the signal says more.
+        entity_registry_enabled_default=False,
         value_fn=lambda state: state.four_g.operator if state.four_g else None,
         exists_fn=lambda state: state.four_g is not None,
     ),

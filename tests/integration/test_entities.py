@@ -59,9 +59,12 @@ async def test_entities(
 
 @pytest.mark.parametrize("simulator_options", [{"has_4g": True}])
 async def test_four_g_sensors(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+    hass: HomeAssistant,
+    entity_registry_enabled_by_default: None,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
 ) -> None:
-    """A terminal with a 4G module gets signal and operator sensors."""
+    """A terminal with a 4G module gets signal and operator sensors (operator off by default)."""
     assert hass.states.get("sensor.front_gate_mobile_signal_strength") is not None
     operator = hass.states.get("sensor.front_gate_mobile_operator")
     assert operator is not None
@@ -107,3 +110,16 @@ async def test_image_content(
     assert response.status == 200
     content = await response.read()
     assert content.startswith(b"\xff\xd8\xff")
+
+
+@pytest.mark.parametrize("simulator_options", [{"has_4g": True}])
+async def test_operator_sensor_disabled_by_default(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The mobile operator sensor is registered but left disabled."""
+    entry = entity_registry.async_get("sensor.front_gate_mobile_operator")
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get("sensor.front_gate_mobile_operator") is None
