@@ -36,6 +36,8 @@ def test_every_exception_key_exists() -> None:
     exceptions = _load("strings.json")["exceptions"]
     code = _code()
     used = set(re.findall(r'translation_domain=DOMAIN,\s*translation_key="([a-z0-9_]+)"', code))
+    used |= set(re.findall(r'validation_error\(\s*"([a-z0-9_]+)"', code))
+    assert {"device_not_found", "photo_missing", "field_too_long"} <= used
     assert {"cannot_connect", "invalid_auth", "device_error"} <= used
     missing = used - set(exceptions)
     assert not missing, missing

@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 USER_INPUT_CODES = frozenset({3, 20, 21, 22, 25, 26, 30, 35, 36, 37, 38, 39, 40, 41})
 
 
+def validation_error(key: str, **placeholders: str) -> ServiceValidationError:
+    """A translated error for a request that is wrong before it reaches the terminal."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )
+
+
 def translate_error(err: FaceCaptureError) -> HomeAssistantError:
     """The Home Assistant error that tells a user what the terminal answered."""
     if isinstance(err, FaceCaptureValidationError):
