@@ -7,7 +7,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
-from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.setup import async_setup_component
@@ -23,7 +23,8 @@ from custom_components.facecapture.const import (
 )
 from simulator import Simulator
 
-SERIAL = "0123E4-FB5BFC-9186EE"
+from .common import SERIAL, setup_platform
+
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 INTERNAL_URL = "http://127.0.0.1:8123"
 
@@ -100,6 +101,22 @@ async def init_integration(
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     return mock_config_entry
+
+
+@pytest.fixture
+async def platform_entry(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str, platform: Platform
+) -> MockConfigEntry:
+    """The entry set up with only one platform: the one a test module's `platform` fixture gives."""
+    await setup_platform(hass, mock_config_entry, platform)
+    return mock_config_entry
+
+
+@pytest.fixture
+def no_platforms() -> Generator[None]:
+    """Set entries up without any platform; modules that test no entities use it."""
+    with patch("custom_components.facecapture.PLATFORMS", []):
+        yield
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from pytest_homeassistant_custom_component.common import (
 
 from simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .common import SERIAL
+from .conftest import WEBHOOK_ID
 
 PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
 

@@ -22,13 +22,12 @@ from custom_components.facecapture.button import zone_name
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import entity_id_of, setup_platform
 
 
 async def press(hass: HomeAssistant, entity_registry: er.EntityRegistry, key: str) -> None:
     """Press a button of the terminal, found by its unique id."""
-    entity_id = entity_registry.async_get_entity_id(BUTTON_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
-    assert entity_id is not None
+    entity_id = entity_id_of(entity_registry, BUTTON_DOMAIN, key)
     await hass.services.async_call(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: entity_id}, blocking=True
     )
@@ -54,10 +53,7 @@ async def test_snapshot(
     snapshot: SnapshotAssertion,
 ) -> None:
     """The three buttons."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.BUTTON]):
-        mock_config_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await hass.async_block_till_done()
+    await setup_platform(hass, mock_config_entry, Platform.BUTTON)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 

@@ -21,7 +21,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.facecapture.const import DOMAIN
 from simulator import COMMANDS, Simulator
 
-from .conftest import SERIAL
+from .common import entity_id_of, setup_platform
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +34,7 @@ def fixed_access_token() -> Generator[None]:
 @pytest.fixture
 def camera_id(init_integration: MockConfigEntry, entity_registry: er.EntityRegistry) -> str:
     """The terminal's camera."""
-    entity_id = entity_registry.async_get_entity_id(CAMERA_DOMAIN, DOMAIN, f"{SERIAL}_camera")
-    assert entity_id is not None
-    return entity_id
+    return entity_id_of(entity_registry, CAMERA_DOMAIN, "camera")
 
 
 def snapshots_taken(simulator: Simulator) -> int:
@@ -52,10 +50,7 @@ async def test_snapshot(
     snapshot: SnapshotAssertion,
 ) -> None:
     """The camera entity."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.CAMERA]):
-        mock_config_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await hass.async_block_till_done()
+    await setup_platform(hass, mock_config_entry, Platform.CAMERA)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 

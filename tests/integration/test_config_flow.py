@@ -21,7 +21,7 @@ from custom_components.facecapture.const import (
 )
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import SERIAL
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_PLATFORM, CONF_TYPE
 from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -25,27 +22,18 @@ from custom_components.facecapture.const import DOMAIN, EVENT_FACE
 from custom_components.facecapture.device_trigger import TRIGGER_SCHEMA, async_get_triggers
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import terminal_device_id
 
 ALL_TYPES = ["recognized", "stranger", "denied", "fever", "no_mask"]
 
 
-@pytest.fixture(autouse=True)
-def no_platforms() -> Generator[None]:
-    """Device triggers need the device, not the entities."""
-    with patch("custom_components.facecapture.PLATFORMS", []):
-        yield
+# Device triggers need the device, not the entities.
+pytestmark = pytest.mark.usefixtures("no_platforms")
 
 
 async def _device_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device_id)
     return [trigger for trigger in triggers if trigger[CONF_DOMAIN] == DOMAIN]
-
-
-def _device_id(hass: HomeAssistant) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
-    return device.id
 
 
 def _trigger(device_id: str, trigger_type: str, **extra: str) -> dict[str, str]:
@@ -97,7 +85,7 @@ def _fired(service_calls: list[ServiceCall]) -> list[str]:
 
 async def test_get_triggers(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
     """The terminal offers all five triggers when its mask and temperature checks are on."""
-    device_id = _device_id(hass)
+    device_id = terminal_device_id(hass)
     triggers = await _device_triggers(hass, device_id)
     assert triggers == [
         {**_trigger(device_id, trigger_type), "metadata": {}} for trigger_type in ALL_TYPES
@@ -111,7 +99,7 @@ async def test_checks_switched_off_hide_triggers(
     simulator.state.app_params["face"]["mask"]["enable"] = False
     simulator.state.app_params["face"]["body_temperature"]["enable"] = False
     await init_integration.runtime_data.coordinator.async_refresh()
-    device_id = _device_id(hass)
+    device_id = terminal_device_id(hass)
     triggers = await _device_triggers(hass, device_id)
     assert [trigger[CONF_TYPE] for trigger in triggers] == ["recognized", "stranger", "denied"]
 
@@ -120,7 +108,7 @@ async def test_triggers_of_unloaded_terminal(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """A terminal whose entry is not loaded, or an unknown device, lists every trigger."""
-    device_id = _device_id(hass)
+    device_id = terminal_device_id(hass)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     triggers = await _device_triggers(hass, device_id)
     assert [trigger[CONF_TYPE] for trigger in triggers] == ALL_TYPES
@@ -154,7 +142,7 @@ async def test_capabilities(
     await client.send_json_auto_id(
         {
             "type": "device_automation/trigger/capabilities",
-            "trigger": _trigger(_device_id(hass), trigger_type),
+            "trigger": _trigger(terminal_device_id(hass), trigger_type),
         }
     )
     reply = await client.receive_json()
@@ -169,7 +157,7 @@ async def test_triggers_fire_on_real_pushes(
     service_calls: list[ServiceCall],
 ) -> None:
     """Each kind of capture the terminal pushes runs exactly the automations it should."""
-    device_id = _device_id(hass)
+    device_id = terminal_device_id(hass)
     await _automations(hass, *(_trigger(device_id, trigger_type) for trigger_type in ALL_TYPES))
 
     await _capture(hass, simulator, "recognized", person_id="1001", temperature=36.5, mask=True)
@@ -203,7 +191,7 @@ async def test_person_filter(
     service_calls: list[ServiceCall],
 ) -> None:
     """A trigger for one person id fires for that person only; the plain one for anyone."""
-    device_id = _device_id(hass)
+    device_id = terminal_device_id(hass)
     await _automations(
         hass,
         _trigger(device_id, "recognized", person_id="1002"),
@@ -233,7 +221,7 @@ async def test_catch_up_capture_does_not_fire(
     service_calls: list[ServiceCall],
 ) -> None:
     """A capture delivered late fires the bus event but runs no automation that could open a door."""
-    device_id = _device_id(hass)
+    device_id = terminal_device_id(hass)
     await _automations(hass, *(_trigger(device_id, trigger_type) for trigger_type in ALL_TYPES))
     events = async_capture_events(hass, EVENT_FACE)
 
@@ -262,7 +250,7 @@ async def test_other_terminal_does_not_fire(
     hass: HomeAssistant, init_integration: MockConfigEntry, service_calls: list[ServiceCall]
 ) -> None:
     """A capture of another device does not run this terminal's automations."""
-    await _automations(hass, _trigger(_device_id(hass), "stranger"))
+    await _automations(hass, _trigger(terminal_device_id(hass), "stranger"))
     hass.bus.async_fire(
         EVENT_FACE, {"device_id": "another-device", "realtime": True, "result": "stranger"}
     )

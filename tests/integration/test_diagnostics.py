@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 import json
 from pathlib import Path
-from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
@@ -23,16 +21,14 @@ from syrupy.filters import props
 from custom_components.facecapture.const import DOMAIN, ISSUE_PUSH_NOT_ARRIVING
 from simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .common import SERIAL
+from .conftest import WEBHOOK_ID
 
 PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
 
 
-@pytest.fixture(autouse=True)
-def no_platforms() -> Generator[None]:
-    """Diagnostics read the runtime data, not the entities."""
-    with patch("custom_components.facecapture.PLATFORMS", []):
-        yield
+# Diagnostics read the runtime data, not the entities.
+pytestmark = pytest.mark.usefixtures("no_platforms")
 
 
 @pytest.fixture

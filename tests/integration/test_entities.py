@@ -20,7 +20,8 @@ from syrupy.filters import props
 
 from simulator import Simulator
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .common import SERIAL
+from .conftest import WEBHOOK_ID
 
 PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
 

@@ -12,7 +12,8 @@ from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 from simulator.state import FIRMWARE
 
-from .conftest import INTERNAL_URL, SERIAL, WEBHOOK_ID
+from .common import SERIAL
+from .conftest import INTERNAL_URL, WEBHOOK_ID
 
 
 async def test_setup_and_unload(

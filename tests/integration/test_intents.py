@@ -11,10 +11,9 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import entity_id_of
 
 ASSISTANT = "conversation"
 
@@ -26,8 +25,7 @@ async def gate(
     """Assist's intents set up; the gate lock's entity id and the name a user says."""
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "intent", {})
-    entity_id = entity_registry.async_get_entity_id(LOCK_DOMAIN, DOMAIN, f"{SERIAL}_gate")
-    assert entity_id is not None
+    entity_id = entity_id_of(entity_registry, LOCK_DOMAIN, "gate")
     state = hass.states.get(entity_id)
     assert state is not None
     return entity_id, state.attributes[ATTR_FRIENDLY_NAME]

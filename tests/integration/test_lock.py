@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import (
@@ -31,14 +30,12 @@ from custom_components.facecapture.const import DOMAIN
 from custom_components.facecapture.lock import FaceCaptureLock
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import entity_id_of, setup_platform
 
 
 def lock_id(entity_registry: er.EntityRegistry, key: str = "gate") -> str:
     """The entity id of a relay's lock, whatever the translations name it."""
-    entity_id = entity_registry.async_get_entity_id(LOCK_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
-    assert entity_id is not None
-    return entity_id
+    return entity_id_of(entity_registry, LOCK_DOMAIN, key)
 
 
 def pulses(simulator: Simulator) -> list[dict[str, Any]]:
@@ -76,10 +73,7 @@ async def test_snapshot(
     snapshot: SnapshotAssertion,
 ) -> None:
     """The gate lock, and the second relay (created disabled: enabled here to show it)."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.LOCK]):
-        mock_config_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await hass.async_block_till_done()
+    await setup_platform(hass, mock_config_entry, Platform.LOCK)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 

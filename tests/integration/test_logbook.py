@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
@@ -28,14 +26,10 @@ from pytest_homeassistant_custom_component.typing import (
 from custom_components.facecapture.const import DOMAIN, EVENT_FACE
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import SERIAL
 
-
-@pytest.fixture(autouse=True)
-def no_platforms() -> Generator[None]:
-    """Only the capture events, not the entities' state changes, reach the logbook here."""
-    with patch("custom_components.facecapture.PLATFORMS", []):
-        yield
+# Only the capture events, not the entities' state changes, reach the logbook here.
+pytestmark = pytest.mark.usefixtures("no_platforms")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.notify import (
     ATTR_MESSAGE,
@@ -22,7 +21,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import entity_id_of, setup_platform
 
 
 async def send(
@@ -33,8 +32,7 @@ async def send(
     title: str | None = None,
 ) -> str:
     """Send a message through one of the terminal's notifiers; return its entity id."""
-    entity_id = entity_registry.async_get_entity_id(NOTIFY_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
-    assert entity_id is not None
+    entity_id = entity_id_of(entity_registry, NOTIFY_DOMAIN, key)
     data: dict[str, Any] = {ATTR_ENTITY_ID: entity_id, ATTR_MESSAGE: message}
     if title is not None:
         data[ATTR_TITLE] = title
@@ -55,10 +53,7 @@ async def test_snapshot(
     snapshot: SnapshotAssertion,
 ) -> None:
     """The screen and voice notifiers."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.NOTIFY]):
-        mock_config_entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-        await hass.async_block_till_done()
+    await setup_platform(hass, mock_config_entry, Platform.NOTIFY)
     await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
 
 

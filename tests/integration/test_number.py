@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.number import (
     ATTR_MAX,
@@ -13,7 +11,7 @@ from homeassistant.components.number import (
     DOMAIN as NUMBER_DOMAIN,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, EntityCategory, Platform
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -24,76 +22,38 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
-
-
-def changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """The key paths whose values differ between two JSON trees."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [
-            changed
-            for key in sorted(before.keys() | after.keys())
-            for changed in changed_paths(before.get(key), after.get(key), (*path, key))
-        ]
-    return [] if before == after and type(before) is type(after) else [path]
-
-
-def value_at(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
-    """The value of a key path."""
-    node: Any = tree
-    for key in path:
-        node = node[key]
-    return node
-
-
-async def setup_numbers(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set the entry up with only the number platform."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.NUMBER]):
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+from .common import (
+    call_entity_service,
+    changed_paths,
+    entity_id_of,
+    entity_keys,
+    requests_since,
+    setup_platform,
+    value_at,
+)
 
 
 @pytest.fixture
-async def numbers(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str
-) -> MockConfigEntry:
-    """The entry set up with only the number platform."""
-    await setup_numbers(hass, mock_config_entry)
-    return mock_config_entry
-
-
-def entity_id_of(entity_registry: er.EntityRegistry, key: str) -> str:
-    """The entity id of a number, found by its unique id."""
-    entity_id = entity_registry.async_get_entity_id(NUMBER_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
-    assert entity_id is not None, key
-    return entity_id
-
-
-def requests_since(simulator: Simulator, start: int, cmd: str) -> list[dict[str, Any]]:
-    """The bodies of one command the simulator received after the first ``start`` requests."""
-    return [body for body in simulator.requests[start:] if body.get("cmd") == cmd]
+def platform() -> Platform:
+    """The platform `platform_entry` sets up."""
+    return Platform.NUMBER
 
 
 async def set_value(hass: HomeAssistant, entity_id: str, value: float) -> None:
     """Call number.set_value."""
-    await hass.services.async_call(
-        NUMBER_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
-        blocking=True,
+    await call_entity_service(
+        hass, NUMBER_DOMAIN, SERVICE_SET_VALUE, entity_id, {ATTR_VALUE: value}
     )
-    await hass.async_block_till_done()
 
 
 async def test_snapshot(
     hass: HomeAssistant,
-    numbers: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
     """Every number, as created for the simulated terminal."""
-    await snapshot_platform(hass, entity_registry, snapshot, numbers.entry_id)
+    await snapshot_platform(hass, entity_registry, snapshot, platform_entry.entry_id)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +70,7 @@ async def test_snapshot(
 async def test_round_trip(
     hass: HomeAssistant,
     simulator: Simulator,
-    numbers: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     key: str,
     path: tuple[str, ...],
@@ -118,7 +78,7 @@ async def test_round_trip(
     written: float,
 ) -> None:
     """Setting a number changes its field on the terminal, only that one, in the stored type."""
-    entity_id = entity_id_of(entity_registry, key)
+    entity_id = entity_id_of(entity_registry, NUMBER_DOMAIN, key)
     entry = entity_registry.async_get(entity_id)
     assert entry is not None
     assert entry.entity_category is EntityCategory.CONFIG
@@ -147,11 +107,11 @@ async def test_round_trip(
 async def test_volume(
     hass: HomeAssistant,
     simulator: Simulator,
-    numbers: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """The volume has its own command; the application parameters stay as they were."""
-    entity_id = entity_id_of(entity_registry, "volume")
+    entity_id = entity_id_of(entity_registry, NUMBER_DOMAIN, "volume")
     state = hass.states.get(entity_id)
     assert state is not None
     assert float(state.state) == simulator.state.volume == 60
@@ -180,8 +140,8 @@ async def test_spaced_key_written_as_reported(
     """A terminal that reports `"derep_timeout "` (the document's spelling) is written that way."""
     face = simulator.state.app_params["face"]
     face["derep_timeout "] = face.pop("derep_timeout")
-    await setup_numbers(hass, mock_config_entry)
-    entity_id = entity_id_of(entity_registry, "duplicate_interval")
+    await setup_platform(hass, mock_config_entry, Platform.NUMBER)
+    entity_id = entity_id_of(entity_registry, NUMBER_DOMAIN, "duplicate_interval")
     state = hass.states.get(entity_id)
     assert state is not None
     assert float(state.state) == 3
@@ -202,8 +162,8 @@ async def test_temperature_limit_within_measurement_range(
 ) -> None:
     """The limit's bounds are the terminal's measurement range (`range_min`/`range_max`)."""
     simulator.state.app_params["face"]["body_temperature"].update(range_min=34.5, range_max=40.0)
-    await setup_numbers(hass, mock_config_entry)
-    state = hass.states.get(entity_id_of(entity_registry, "temperature_limit"))
+    await setup_platform(hass, mock_config_entry, Platform.NUMBER)
+    state = hass.states.get(entity_id_of(entity_registry, NUMBER_DOMAIN, "temperature_limit"))
     assert state is not None
     assert state.attributes[ATTR_MIN] == 34.5
     assert state.attributes[ATTR_MAX] == 40.0
@@ -219,8 +179,8 @@ async def test_temperature_limit_default_range(
     """Without a reported measurement range the limit lies within 35-42 °C."""
     temperature = simulator.state.app_params["face"]["body_temperature"]
     del temperature["range_min"], temperature["range_max"]
-    await setup_numbers(hass, mock_config_entry)
-    state = hass.states.get(entity_id_of(entity_registry, "temperature_limit"))
+    await setup_platform(hass, mock_config_entry, Platform.NUMBER)
+    state = hass.states.get(entity_id_of(entity_registry, NUMBER_DOMAIN, "temperature_limit"))
     assert state is not None
     assert (state.attributes[ATTR_MIN], state.attributes[ATTR_MAX]) == (35.0, 42.0)
 
@@ -228,13 +188,13 @@ async def test_temperature_limit_default_range(
 async def test_out_of_range_is_not_sent(
     hass: HomeAssistant,
     simulator: Simulator,
-    numbers: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """A threshold outside the document's 70-100 never reaches the terminal."""
     start = len(simulator.requests)
     with pytest.raises(ServiceValidationError):
-        await set_value(hass, entity_id_of(entity_registry, "match_threshold"), 65)
+        await set_value(hass, entity_id_of(entity_registry, NUMBER_DOMAIN, "match_threshold"), 65)
     assert not requests_since(simulator, start, "update app params")
     assert simulator.state.app_params["face"]["match_score"] == 80
 
@@ -249,13 +209,9 @@ async def test_setting_not_reported_is_not_created(
     """No minimum face size field, no volume command: no numbers for them."""
     del simulator.state.app_params["face"]["min_face_size"]
     simulator.fail_next("camera volume", 2)
-    await setup_numbers(hass, mock_config_entry)
+    await setup_platform(hass, mock_config_entry, Platform.NUMBER)
 
-    keys = {
-        entry.unique_id.removeprefix(f"{SERIAL}_")
-        for entry in er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
-    }
-    assert keys == {
+    assert entity_keys(entity_registry, mock_config_entry) == {
         "match_threshold",
         "duplicate_interval",
         "temperature_limit",
@@ -267,11 +223,11 @@ async def test_setting_not_reported_is_not_created(
 async def test_terminal_refuses(
     hass: HomeAssistant,
     simulator: Simulator,
-    numbers: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """An error code from the terminal becomes the translated error; nothing changes."""
-    entity_id = entity_id_of(entity_registry, "relay_hold_time")
+    entity_id = entity_id_of(entity_registry, NUMBER_DOMAIN, "relay_hold_time")
     before = copy.deepcopy(simulator.state.app_params)
     simulator.fail_next("update app params", 3)
 
@@ -289,14 +245,14 @@ async def test_terminal_refuses(
 async def test_volume_refused(
     hass: HomeAssistant,
     simulator: Simulator,
-    numbers: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """A failing volume command is a translated error too."""
     simulator.fail_next("camera volume", 6)
 
     with pytest.raises(HomeAssistantError) as raised:
-        await set_value(hass, entity_id_of(entity_registry, "volume"), 10)
+        await set_value(hass, entity_id_of(entity_registry, NUMBER_DOMAIN, "volume"), 10)
 
     assert raised.value.translation_domain == DOMAIN
     assert raised.value.translation_key == "code_6"

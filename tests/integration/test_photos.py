@@ -15,7 +15,6 @@ from homeassistant.components.camera import Camera
 from homeassistant.components.media_source import PlayMedia
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from PIL import Image
 import pytest
@@ -29,21 +28,16 @@ from custom_components.facecapture.api.images import (
     RECOMMENDED_MAX_PIXELS,
     RECOMMENDED_MAX_SIDE,
 )
-from custom_components.facecapture.const import DOMAIN
 from custom_components.facecapture.photos import fit_photo
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import call_action, make_jpeg
 
 
 def _encode(picture: Image.Image, image_format: str, **options: Any) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, format=image_format, **options)
     return buffer.getvalue()
-
-
-def _jpeg(width: int = 64, height: int = 48, color: tuple[int, int, int] = (90, 160, 210)) -> bytes:
-    return _encode(Image.new("RGB", (width, height), color), "JPEG")
 
 
 def _noise(width: int, height: int) -> Image.Image:
@@ -53,19 +47,8 @@ def _noise(width: int, height: int) -> Image.Image:
     )
 
 
-def _device_id(hass: HomeAssistant) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
-    return device.id
-
-
 async def _enroll(hass: HomeAssistant, **photo: Any) -> None:
-    await hass.services.async_call(
-        DOMAIN,
-        "enroll_person",
-        {"device_id": _device_id(hass), "id": "1003", **photo},
-        blocking=True,
-    )
+    await call_action(hass, "enroll_person", {"id": "1003", **photo})
 
 
 def _sent_photo(simulator: Simulator) -> bytes:
@@ -79,7 +62,7 @@ def _sent_photo(simulator: Simulator) -> bytes:
 
 def test_small_photos_kept_as_they_are() -> None:
     """A JPEG or PNG within the advice is sent byte for byte."""
-    jpeg = _jpeg(640, 480)
+    jpeg = make_jpeg(640, 480)
     png = _encode(Image.new("RGB", (300, 400), (1, 2, 3)), "PNG")
     assert fit_photo(jpeg) == jpeg
     assert fit_photo(png) == png
@@ -101,7 +84,7 @@ def test_large_photo_scaled_within_advice() -> None:
 
 def test_too_many_pixels_scaled() -> None:
     """1920 x 1200 is within 1080p's width but above 2 megapixels: scaled down."""
-    fitted = fit_photo(_jpeg(1920, 1200))
+    fitted = fit_photo(make_jpeg(1920, 1200))
     with Image.open(io.BytesIO(fitted)) as picture:
         width, height = picture.size
     assert width * height <= RECOMMENDED_MAX_PIXELS
@@ -175,7 +158,7 @@ async def test_file_not_allowed(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator, tmp_path: Path
 ) -> None:
     """A file outside the allowed folders is never read."""
-    (tmp_path / "face.jpg").write_bytes(_jpeg())
+    (tmp_path / "face.jpg").write_bytes(make_jpeg())
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
         await _enroll(hass, photo_file=str(tmp_path / "face.jpg"))
@@ -213,7 +196,7 @@ async def test_media_source_local_file(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator, media_dir: Path
 ) -> None:
     """A picture from My media is read from its file and sent."""
-    picture = _jpeg(320, 240)
+    picture = make_jpeg(320, 240)
     (media_dir / "carol.jpg").write_bytes(picture)
     await _enroll(
         hass,
@@ -246,7 +229,7 @@ async def picture_server() -> AsyncIterator[TestServer]:
     """A web server on 127.0.0.1 with a picture at /face.jpg and nothing anywhere else."""
 
     async def face(request: web.Request) -> web.Response:
-        return web.Response(body=_jpeg(100, 100, (10, 20, 30)), content_type="image/jpeg")
+        return web.Response(body=make_jpeg(100, 100, (10, 20, 30)), content_type="image/jpeg")
 
     app = web.Application()
     app.router.add_get("/face.jpg", face)
@@ -270,7 +253,7 @@ async def test_media_source_web_address(
         return_value=PlayMedia(str(picture_server.make_url("/face.jpg")), "image/jpeg"),
     ):
         await _enroll(hass, photo=media)
-    assert _sent_photo(simulator) == _jpeg(100, 100, (10, 20, 30))
+    assert _sent_photo(simulator) == make_jpeg(100, 100, (10, 20, 30))
 
     with (
         patch(
@@ -328,7 +311,7 @@ async def test_camera_entity(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str, simulator: Simulator
 ) -> None:
     """A camera's current picture, as an entity or as a camera media item."""
-    picture = _jpeg(200, 150, (0, 128, 0))
+    picture = make_jpeg(200, 150, (0, 128, 0))
     setup_test_component_platform(hass, "camera", [_Lobby(picture)])
     assert await async_setup_component(hass, "camera", {"camera": {"platform": "test"}})
     assert await async_setup_component(hass, "media_source", {})
@@ -371,12 +354,7 @@ async def test_last_capture_and_image_entity(
     assert _sent_photo(simulator) == closeup
 
     image_entity = "image.front_gate_last_face"
-    await hass.services.async_call(
-        DOMAIN,
-        "display_image",
-        {"device_id": _device_id(hass), "photo_entity": image_entity},
-        blocking=True,
-    )
+    await call_action(hass, "display_image", {"photo_entity": image_entity})
     assert base64.b64decode(simulator.requests[-1]["image_data"]) == closeup
 
     assert await async_setup_component(hass, "media_source", {})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.select import (
     ATTR_OPTION,
@@ -12,7 +11,7 @@ from homeassistant.components.select import (
     DOMAIN as SELECT_DOMAIN,
     SERVICE_SELECT_OPTION,
 )
-from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN, EntityCategory, Platform
+from homeassistant.const import STATE_UNKNOWN, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -23,76 +22,38 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
-
-
-def changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """The key paths whose values differ between two JSON trees."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [
-            changed
-            for key in sorted(before.keys() | after.keys())
-            for changed in changed_paths(before.get(key), after.get(key), (*path, key))
-        ]
-    return [] if before == after and type(before) is type(after) else [path]
-
-
-def value_at(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
-    """The value of a key path."""
-    node: Any = tree
-    for key in path:
-        node = node[key]
-    return node
-
-
-async def setup_selects(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set the entry up with only the select platform."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.SELECT]):
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+from .common import (
+    call_entity_service,
+    changed_paths,
+    entity_id_of,
+    entity_keys,
+    requests_since,
+    setup_platform,
+    value_at,
+)
 
 
 @pytest.fixture
-async def selects(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str
-) -> MockConfigEntry:
-    """The entry set up with only the select platform."""
-    await setup_selects(hass, mock_config_entry)
-    return mock_config_entry
-
-
-def entity_id_of(entity_registry: er.EntityRegistry, key: str) -> str:
-    """The entity id of a select, found by its unique id."""
-    entity_id = entity_registry.async_get_entity_id(SELECT_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
-    assert entity_id is not None, key
-    return entity_id
-
-
-def requests_since(simulator: Simulator, start: int, cmd: str) -> list[dict[str, Any]]:
-    """The bodies of one command the simulator received after the first ``start`` requests."""
-    return [body for body in simulator.requests[start:] if body.get("cmd") == cmd]
+def platform() -> Platform:
+    """The platform `platform_entry` sets up."""
+    return Platform.SELECT
 
 
 async def select_option(hass: HomeAssistant, entity_id: str, option: str) -> None:
     """Call select.select_option."""
-    await hass.services.async_call(
-        SELECT_DOMAIN,
-        SERVICE_SELECT_OPTION,
-        {ATTR_ENTITY_ID: entity_id, ATTR_OPTION: option},
-        blocking=True,
+    await call_entity_service(
+        hass, SELECT_DOMAIN, SERVICE_SELECT_OPTION, entity_id, {ATTR_OPTION: option}
     )
-    await hass.async_block_till_done()
 
 
 async def test_snapshot(
     hass: HomeAssistant,
-    selects: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
     """Every select, as created for the simulated terminal."""
-    await snapshot_platform(hass, entity_registry, snapshot, selects.entry_id)
+    await snapshot_platform(hass, entity_registry, snapshot, platform_entry.entry_id)
 
 
 # Every option of every app-params select, with the value the document gives it.
@@ -129,8 +90,8 @@ async def test_round_trip(
 ) -> None:
     """Selecting an option writes its value to its field on the terminal, and only there."""
     value_at(simulator.state.app_params, path[:-1])[path[-1]] = OTHER[written]
-    await setup_selects(hass, mock_config_entry)
-    entity_id = entity_id_of(entity_registry, key)
+    await setup_platform(hass, mock_config_entry, Platform.SELECT)
+    entity_id = entity_id_of(entity_registry, SELECT_DOMAIN, key)
     entry = entity_registry.async_get(entity_id)
     assert entry is not None
     assert entry.entity_category is EntityCategory.CONFIG
@@ -165,8 +126,8 @@ async def test_screensaver_mode(
 ) -> None:
     """The screensaver mode has its own command; the application parameters stay as they were."""
     simulator.state.screensaver_mode = "media" if option != "media" else "none"
-    await setup_selects(hass, mock_config_entry)
-    entity_id = entity_id_of(entity_registry, "screensaver_mode")
+    await setup_platform(hass, mock_config_entry, Platform.SELECT)
+    entity_id = entity_id_of(entity_registry, SELECT_DOMAIN, "screensaver_mode")
     state = hass.states.get(entity_id)
     assert state is not None
     assert state.state == simulator.state.screensaver_mode
@@ -194,10 +155,10 @@ async def test_value_not_in_document(
     """A value the document does not list shows as unknown instead of a wrong option."""
     simulator.state.app_params["led_control"]["led_mode"] = 7
     simulator.state.screensaver_mode = "slideshow"
-    await setup_selects(hass, mock_config_entry)
+    await setup_platform(hass, mock_config_entry, Platform.SELECT)
 
     for key in ("led_mode", "screensaver_mode"):
-        state = hass.states.get(entity_id_of(entity_registry, key))
+        state = hass.states.get(entity_id_of(entity_registry, SELECT_DOMAIN, key))
         assert state is not None
         assert state.state == STATE_UNKNOWN
 
@@ -212,23 +173,23 @@ async def test_setting_not_reported_is_not_created(
     """No LED mode field, no screensaver command: no selects for them."""
     del simulator.state.app_params["led_control"]["led_mode"]
     simulator.fail_next("request lcd screensaver", 2)
-    await setup_selects(hass, mock_config_entry)
+    await setup_platform(hass, mock_config_entry, Platform.SELECT)
 
-    keys = {
-        entry.unique_id.removeprefix(f"{SERIAL}_")
-        for entry in er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
+    assert entity_keys(entity_registry, mock_config_entry) == {
+        "image_output",
+        "match_mode",
+        "gate_output",
     }
-    assert keys == {"image_output", "match_mode", "gate_output"}
 
 
 async def test_terminal_refuses(
     hass: HomeAssistant,
     simulator: Simulator,
-    selects: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """An error code from the terminal becomes the translated error; nothing changes."""
-    entity_id = entity_id_of(entity_registry, "gate_output")
+    entity_id = entity_id_of(entity_registry, SELECT_DOMAIN, "gate_output")
     before = copy.deepcopy(simulator.state.app_params)
     simulator.fail_next("update app params", 3)
 
@@ -246,14 +207,16 @@ async def test_terminal_refuses(
 async def test_screensaver_refused(
     hass: HomeAssistant,
     simulator: Simulator,
-    selects: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """A failing screensaver command is a translated error too."""
     simulator.fail_next("update lcd screensaver", 6)
 
     with pytest.raises(HomeAssistantError) as raised:
-        await select_option(hass, entity_id_of(entity_registry, "screensaver_mode"), "media")
+        await select_option(
+            hass, entity_id_of(entity_registry, SELECT_DOMAIN, "screensaver_mode"), "media"
+        )
 
     assert raised.value.translation_domain == DOMAIN
     assert raised.value.translation_key == "code_6"

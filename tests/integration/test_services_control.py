@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-import io
 from pathlib import Path
-from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
@@ -13,7 +11,6 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, selector
 from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
-from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
@@ -22,33 +19,9 @@ from custom_components.facecapture.const import DOMAIN
 from custom_components.facecapture.services import ACTIONS, utc_offset_name
 from simulator import Simulator
 
-from .conftest import SERIAL
+from .common import SERIAL, call_action, make_jpeg, terminal_device_id
 
 COMPONENT = Path(__file__).parents[2] / "custom_components" / DOMAIN
-
-
-def _device_id(hass: HomeAssistant) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
-    return device.id
-
-
-async def _call(
-    hass: HomeAssistant, action: str, data: dict[str, Any], *, response: bool = False
-) -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        action,
-        {"device_id": _device_id(hass), **data},
-        blocking=True,
-        return_response=response,
-    )
-
-
-def _jpeg(width: int = 64, height: int = 48) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 120, 40)).save(buffer, format="JPEG")
-    return buffer.getvalue()
 
 
 def test_actions_are_described() -> None:
@@ -81,7 +54,7 @@ async def test_open_gate(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """The gate action pulses the chosen relay with the mode and the person id for the log."""
-    await _call(hass, "open_gate", {"port": 2, "mode": "test", "person_id": "1001"})
+    await call_action(hass, "open_gate", {"port": 2, "mode": "test", "person_id": "1001"})
     assert simulator.requests[-1] == {
         "version": "0.2",
         "cmd": "gpio control",
@@ -104,7 +77,7 @@ async def test_open_gate_defaults(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Without options: relay 1, forced, no person id sent."""
-    await _call(hass, "open_gate", {})
+    await call_action(hass, "open_gate", {})
     body = simulator.requests[-1]
     assert (body["cmd"], body["port"], body["ctrl_mode"]) == ("gpio control", 1, "force")
     assert "person_id" not in body
@@ -115,13 +88,13 @@ async def test_open_gate_errors(
 ) -> None:
     """A relay the terminal lacks is its code 3; a busy terminal is an error, not a user mistake."""
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "open_gate", {"port": 3})
+        await call_action(hass, "open_gate", {"port": 3})
     assert err.value.translation_key == "code_3"
     assert err.value.translation_placeholders["command"] == "gpio control"
 
     simulator.fail_next("gpio control", 5)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "open_gate", {})
+        await call_action(hass, "open_gate", {})
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "code_5"
 
@@ -132,7 +105,7 @@ async def test_open_gate_person_id_too_long(
     """A person id of 20 bytes is refused before anything is sent."""
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "open_gate", {"person_id": "ü" * 10})
+        await call_action(hass, "open_gate", {"person_id": "ü" * 10})
     assert err.value.translation_key == "field_too_long"
     assert err.value.translation_placeholders == {"field": "person_id", "size": "20", "limit": "19"}
     assert len(simulator.requests) == sent
@@ -142,14 +115,14 @@ async def test_wiegand_output(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """A short card goes in wiegand_card_no, a long one in long_card_id with the short one 0."""
-    await _call(hass, "wiegand_output", {"card_number": 12345678})
+    await call_action(hass, "wiegand_output", {"card_number": 12345678})
     assert simulator.requests[-1] == {
         "version": "0.2",
         "cmd": "wiegand control",
         "wiegand_card_no": 12345678,
         "ctrl_mode": "force",
     }
-    await _call(
+    await call_action(
         hass,
         "wiegand_output",
         {"card_number": 2**40 + 5, "long_card": True, "mode": "scene", "person_id": "1002"},
@@ -170,16 +143,16 @@ async def test_wiegand_output_errors(
     """A short card beyond 32 bits is refused here; the terminal's own refusal is translated."""
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "wiegand_output", {"card_number": 2**32})
+        await call_action(hass, "wiegand_output", {"card_number": 2**32})
     assert err.value.translation_key == "card_too_large"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "wiegand_output", {"card_number": 1, "person_id": "x" * 20})
+        await call_action(hass, "wiegand_output", {"card_number": 1, "person_id": "x" * 20})
     assert err.value.translation_key == "field_too_long"
     assert len(simulator.requests) == sent
 
     simulator.fail_next("wiegand control", 3, "wiegand output disabled")
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "wiegand_output", {"card_number": 7})
+        await call_action(hass, "wiegand_output", {"card_number": 7})
     assert err.value.translation_key == "code_3"
     assert err.value.translation_placeholders["desc"] == "wiegand output disabled"
 
@@ -193,7 +166,7 @@ async def test_speak(
 ) -> None:
     """21 Chinese characters are 63 bytes: spoken as given."""
     text = "认证成功" * 5 + "好"
-    await _call(hass, "speak", {"text": text})
+    await call_action(hass, "speak", {"text": text})
     assert simulator.requests[-1] == {"version": "0.2", "cmd": "tts play", "text": text}
     assert simulator.log[-1] == {"kind": "tts", "source": "command", "text": text}
 
@@ -204,14 +177,14 @@ async def test_speak_limits_and_errors(
     """22 Chinese characters (66 bytes) never reach the terminal; an old firmware says code 2."""
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "speak", {"text": "认证成功" * 5 + "好好"})
+        await call_action(hass, "speak", {"text": "认证成功" * 5 + "好好"})
     assert err.value.translation_key == "field_too_long"
     assert err.value.translation_placeholders == {"field": "text", "size": "66", "limit": "64"}
     assert len(simulator.requests) == sent
 
     simulator.fail_next("tts play", 2)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "speak", {"text": "你好"})
+        await call_action(hass, "speak", {"text": "你好"})
     assert err.value.translation_key == "code_2"
 
 
@@ -219,7 +192,7 @@ async def test_display_text(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Position, colour, size, duration and encoding reach the terminal in its own terms."""
-    await _call(
+    await call_action(
         hass,
         "display_text",
         {
@@ -255,14 +228,14 @@ async def test_display_text_defaults_and_error(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """White UTF-8 text for three seconds by default; a refusal is translated."""
-    await _call(hass, "display_text", {"text": "Hello"})
+    await call_action(hass, "display_text", {"text": "Hello"})
     body = simulator.requests[-1]
     assert body["coding_type"] == "utf8"
     assert body["text_list"][0]["font_color"] == "0xffffffff"
     assert body["text_list"][0]["alive_time"] == 3000
     simulator.fail_next("text display", 3)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "display_text", {"text": "Hello"})
+        await call_action(hass, "display_text", {"text": "Hello"})
     assert err.value.translation_key == "code_3"
 
 
@@ -270,10 +243,10 @@ async def test_display_image_from_file(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator, tmp_path: Path
 ) -> None:
     """A small JPEG from an allowed file is shown as it is."""
-    picture = _jpeg()
+    picture = make_jpeg(color=(200, 120, 40))
     (tmp_path / "welcome.jpg").write_bytes(picture)
     hass.config.allowlist_external_dirs = {str(tmp_path)}
-    await _call(
+    await call_action(
         hass,
         "display_image",
         {"photo_file": str(tmp_path / "welcome.jpg"), "x": 10, "y": 20, "duration": {"seconds": 0}},
@@ -298,13 +271,13 @@ async def test_display_image_errors(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator, tmp_path: Path
 ) -> None:
     """No picture, two pictures, a forbidden file, and the terminal's own refusal."""
-    (tmp_path / "welcome.jpg").write_bytes(_jpeg())
+    (tmp_path / "welcome.jpg").write_bytes(make_jpeg(color=(200, 120, 40)))
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "display_image", {})
+        await call_action(hass, "display_image", {})
     assert err.value.translation_key == "photo_missing"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
+        await call_action(
             hass,
             "display_image",
             {"photo_file": str(tmp_path / "welcome.jpg"), "last_capture": True},
@@ -312,14 +285,14 @@ async def test_display_image_errors(
     assert err.value.translation_key == "photo_several_sources"
     assert err.value.translation_placeholders == {"fields": "photo_file, last_capture"}
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "display_image", {"photo_file": str(tmp_path / "welcome.jpg")})
+        await call_action(hass, "display_image", {"photo_file": str(tmp_path / "welcome.jpg")})
     assert err.value.translation_key == "photo_file_not_allowed"
     assert len(simulator.requests) == sent
 
     hass.config.allowlist_external_dirs = {str(tmp_path)}
     simulator.fail_next("image display", 35)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "display_image", {"photo_file": str(tmp_path / "welcome.jpg")})
+        await call_action(hass, "display_image", {"photo_file": str(tmp_path / "welcome.jpg")})
     assert err.value.translation_key == "code_35"
 
 
@@ -348,7 +321,7 @@ async def test_sync_time(
     """The terminal gets Home Assistant's local time and zone; its clock then agrees with ours."""
     simulator.state.clock.offset = 3600.0
     before = dt_util.now().replace(tzinfo=None, microsecond=0)
-    await _call(hass, "sync_time", {})
+    await call_action(hass, "sync_time", {})
     body = next(r for r in reversed(simulator.requests) if r["cmd"] == "update date time")
     sent = dt_util.parse_datetime(body["date_time"].replace("/", "-"))
     assert sent is not None
@@ -367,12 +340,12 @@ async def test_sync_time_without_zone(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """For firmware that refuses the zone, only the time is sent; a refusal is translated."""
-    await _call(hass, "sync_time", {"time_zone": False})
+    await call_action(hass, "sync_time", {"time_zone": False})
     body = next(r for r in reversed(simulator.requests) if r["cmd"] == "update date time")
     assert "timezone" not in body
     simulator.fail_next("update date time", 3)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "sync_time", {})
+        await call_action(hass, "sync_time", {})
     assert err.value.translation_key == "code_3"
 
 
@@ -380,7 +353,7 @@ async def test_send_command(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Any command goes out with its documented version unless given; the reply comes back."""
-    reply = await _call(
+    reply = await call_action(
         hass, "send_command", {"command": {"cmd": "request date time"}}, response=True
     )
     assert simulator.requests[-1] == {"version": "0.2", "cmd": "request date time"}
@@ -389,7 +362,7 @@ async def test_send_command(
     assert reply["date_time"].startswith(dt_util.now().strftime("%Y/%m/%d"))
     assert reply["device_sn"] == SERIAL
 
-    await _call(
+    await call_action(
         hass,
         "send_command",
         {"command": {"cmd": "camera volume", "method": "SET", "volume": 35, "version": "0.9"}},
@@ -409,12 +382,12 @@ async def test_send_command_errors(
     """No cmd is refused here; the terminal's codes (here its real image check) are translated."""
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "send_command", {"command": {"id": "1"}})
+        await call_action(hass, "send_command", {"command": {"id": "1"}})
     assert err.value.translation_key == "command_without_cmd"
     assert len(simulator.requests) == sent
 
     with pytest.raises(ServiceValidationError) as err:
-        await _call(
+        await call_action(
             hass,
             "send_command",
             {"command": {"cmd": "upload person", "id": "1009", "reg_image": "bm90IGFuIGltYWdl"}},
@@ -423,7 +396,7 @@ async def test_send_command_errors(
     assert "1009" not in simulator.state.persons
 
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "send_command", {"command": {"cmd": "make coffee"}})
+        await call_action(hass, "send_command", {"command": {"cmd": "make coffee"}})
     assert err.value.translation_key == "code_2"
 
 
@@ -454,7 +427,7 @@ async def test_entry_not_loaded(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """A terminal whose entry is unloaded is named in the error; nothing is sent."""
-    device_id = _device_id(hass)
+    device_id = terminal_device_id(hass)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     assert init_integration.state is ConfigEntryState.NOT_LOADED
     sent = len(simulator.requests)
@@ -471,5 +444,5 @@ async def test_terminal_unreachable(
     """An HTTP failure of the terminal reads as "cannot reach the terminal"."""
     simulator.faults.update({"http_500_next": 1})
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "open_gate", {})
+        await call_action(hass, "open_gate", {})
     assert err.value.translation_key == "cannot_connect"

@@ -10,48 +10,22 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.api.images import RECOMMENDED_MAX_BYTES, RECOMMENDED_MAX_SIDE
-from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
-
-
-def _device_id(hass: HomeAssistant) -> str:
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
-    return device.id
-
-
-async def _call(
-    hass: HomeAssistant, action: str, data: dict[str, Any], *, response: bool = False
-) -> Any:
-    return await hass.services.async_call(
-        DOMAIN,
-        action,
-        {"device_id": _device_id(hass), **data},
-        blocking=True,
-        return_response=response,
-    )
-
-
-def _jpeg(width: int = 64, height: int = 48) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (90, 160, 210)).save(buffer, format="JPEG")
-    return buffer.getvalue()
+from .common import call_action, make_jpeg
 
 
 @pytest.fixture
 def photo_file(hass: HomeAssistant, tmp_path: Path) -> Path:
     """A small face photo in a folder Home Assistant may read."""
     path = tmp_path / "carol.jpg"
-    path.write_bytes(_jpeg())
+    path.write_bytes(make_jpeg())
     hass.config.allowlist_external_dirs = {str(tmp_path)}
     return path
 
@@ -68,7 +42,7 @@ async def test_enroll_person(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator, photo_file: Path
 ) -> None:
     """Every field reaches the terminal as the document spells it; the caller gets the id back."""
-    reply = await _call(
+    reply = await call_action(
         hass,
         "enroll_person",
         {
@@ -110,7 +84,7 @@ async def test_enroll_person_id_only_long_card_and_aware_times(
 ) -> None:
     """A card-only person needs no photo; a 64-bit card and a zoned time are converted."""
     local = dt_util.as_local(datetime(2027, 3, 1, 12, 0, tzinfo=dt_util.UTC))
-    await _call(
+    await call_action(
         hass,
         "enroll_person",
         {
@@ -136,25 +110,25 @@ async def test_enroll_person_terminal_codes(
 ) -> None:
     """Add on an existing id is 21, modify of a missing one 22, face problems 25 and 40."""
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "enroll_person", {"id": "1001", "name": "Eve", "mode": "add"})
+        await call_action(hass, "enroll_person", {"id": "1001", "name": "Eve", "mode": "add"})
     assert err.value.translation_key == "code_21"
     assert simulator.state.persons["1001"]["name"] == "Alice"
 
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "enroll_person", {"id": "9999", "mode": "modify"})
+        await call_action(hass, "enroll_person", {"id": "9999", "mode": "modify"})
     assert err.value.translation_key == "code_22"
     assert "9999" not in simulator.state.persons
 
     for code in (25, 40):
         simulator.fail_next("upload person", code)
         with pytest.raises(ServiceValidationError) as err:
-            await _call(hass, "enroll_person", {"id": "1004", "photo_file": str(photo_file)})
+            await call_action(hass, "enroll_person", {"id": "1004", "photo_file": str(photo_file)})
         assert err.value.translation_key == f"code_{code}"
     assert "1004" not in simulator.state.persons
 
     simulator.fail_next("upload person", 20)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "enroll_person", {"id": "1004"})
+        await call_action(hass, "enroll_person", {"id": "1004"})
     assert err.value.translation_key == "code_20"
 
 
@@ -179,7 +153,7 @@ async def test_enroll_person_byte_limits(
     data = {"id": "1005", field: value}
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "enroll_person", data)
+        await call_action(hass, "enroll_person", data)
     assert err.value.translation_key == "field_too_long"
     assert err.value.translation_placeholders == {"field": field, "size": size, "limit": limit}
     assert len(simulator.requests) == sent
@@ -191,10 +165,12 @@ async def test_enroll_person_limits_not_sent(
     """A short card beyond 32 bits and a date after 2038 are refused before sending."""
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "enroll_person", {"id": "1005", "card_number": 2**33})
+        await call_action(hass, "enroll_person", {"id": "1005", "card_number": 2**33})
     assert err.value.translation_key == "card_too_large"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "enroll_person", {"id": "1005", "valid_until": "2040-01-01 00:00:00"})
+        await call_action(
+            hass, "enroll_person", {"id": "1005", "valid_until": "2040-01-01 00:00:00"}
+        )
     assert err.value.translation_key == "invalid_value"
     assert len(simulator.requests) == sent
 
@@ -209,7 +185,9 @@ async def test_enroll_person_scales_large_photo(
     assert buffer.tell() > RECOMMENDED_MAX_BYTES
     (tmp_path / "big.jpg").write_bytes(buffer.getvalue())
     hass.config.allowlist_external_dirs = {str(tmp_path)}
-    await _call(hass, "enroll_person", {"id": "1006", "photo_file": str(tmp_path / "big.jpg")})
+    await call_action(
+        hass, "enroll_person", {"id": "1006", "photo_file": str(tmp_path / "big.jpg")}
+    )
     sent = base64.b64decode(_requests(simulator, "upload person")[-1]["reg_image"])
     assert len(sent) <= RECOMMENDED_MAX_BYTES
     with Image.open(io.BytesIO(sent)) as picture:
@@ -224,7 +202,7 @@ async def test_update_person(
 ) -> None:
     """Only the given fields change; the rest of the person stays."""
     simulator.state.persons["1001"]["customer_text"] = "keep me"
-    reply = await _call(
+    reply = await call_action(
         hass,
         "update_person",
         {"id": "1001", "name": "Alice B.", "photo_file": str(photo_file)},
@@ -240,7 +218,7 @@ async def test_update_person(
     assert person["image"] is not None
 
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "update_person", {"id": "4242", "name": "Nobody"})
+        await call_action(hass, "update_person", {"id": "4242", "name": "Nobody"})
     assert err.value.translation_key == "code_22"
     assert "4242" not in simulator.state.persons
 
@@ -249,7 +227,7 @@ async def test_person_count_refreshed(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """After an enrolment the registered-persons sensor follows without waiting for the poll."""
-    await _call(hass, "enroll_person", {"id": "1007"})
+    await call_action(hass, "enroll_person", {"id": "1007"})
     await hass.async_block_till_done(wait_background_tasks=True)
     coordinator = init_integration.runtime_data.coordinator
     await coordinator.async_refresh()
@@ -264,7 +242,7 @@ async def test_delete_person(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Delete by id; a missing id is the terminal's code 22."""
-    await _call(hass, "delete_person", {"id": "1001"})
+    await call_action(hass, "delete_person", {"id": "1001"})
     assert _requests(simulator, "delete person(s)")[-1] == {
         "version": "0.2",
         "cmd": "delete person(s)",
@@ -273,10 +251,10 @@ async def test_delete_person(
     }
     assert "1001" not in simulator.state.persons
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "delete_person", {"id": "1001"})
+        await call_action(hass, "delete_person", {"id": "1001"})
     assert err.value.translation_key == "code_22"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "delete_person", {"id": "x" * 20})
+        await call_action(hass, "delete_person", {"id": "x" * 20})
     assert err.value.translation_key == "field_too_long"
 
 
@@ -284,28 +262,28 @@ async def test_delete_persons(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """Nothing happens without confirm; then a role, then everyone."""
-    await _call(hass, "enroll_person", {"id": "3001", "role": "blacklist"})
+    await call_action(hass, "enroll_person", {"id": "3001", "role": "blacklist"})
     sent = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "delete_persons", {"role": "all"})
+        await call_action(hass, "delete_persons", {"role": "all"})
     assert err.value.translation_key == "confirm_required"
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "delete_persons", {"role": "all", "confirm": False})
+        await call_action(hass, "delete_persons", {"role": "all", "confirm": False})
     assert err.value.translation_key == "confirm_required"
     assert len(simulator.requests) == sent
     assert len(simulator.state.persons) == 3
 
-    await _call(hass, "delete_persons", {"role": "whitelist", "confirm": True})
+    await call_action(hass, "delete_persons", {"role": "whitelist", "confirm": True})
     assert _requests(simulator, "delete person(s)")[-1]["flag"] == 1
     assert set(simulator.state.persons) == {"3001"}
 
-    await _call(hass, "delete_persons", {"role": "all", "confirm": True})
+    await call_action(hass, "delete_persons", {"role": "all", "confirm": True})
     assert _requests(simulator, "delete person(s)")[-1]["flag"] == 3
     assert simulator.state.persons == {}
 
     simulator.fail_next("delete person(s)", 24)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "delete_persons", {"role": "ordinary", "confirm": True})
+        await call_action(hass, "delete_persons", {"role": "ordinary", "confirm": True})
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "code_24"
 
@@ -318,7 +296,7 @@ async def test_get_persons_one_page(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """One page with the document's defaults, no images."""
-    reply = await _call(hass, "get_persons", {}, response=True)
+    reply = await call_action(hass, "get_persons", {}, response=True)
     body = _requests(simulator, "request persons")[-1]
     assert body == {
         "version": "0.2",
@@ -350,7 +328,7 @@ async def test_get_persons_filters(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator, photo_file: Path
 ) -> None:
     """Role, fuzzy name, card and validity filters reach the terminal and select."""
-    await _call(
+    await call_action(
         hass,
         "enroll_person",
         {
@@ -363,12 +341,12 @@ async def test_get_persons_filters(
             "photo_file": str(photo_file),
         },
     )
-    reply = await _call(hass, "get_persons", {"name": "aro", "fuzzy": True}, response=True)
+    reply = await call_action(hass, "get_persons", {"name": "aro", "fuzzy": True}, response=True)
     assert [person["id"] for person in reply["persons"]] == ["1003"]
     assert _requests(simulator, "request persons")[-1]["condition"] == {"person_name": "aro"}
     assert _requests(simulator, "request persons")[-1]["query_mode"] == 1
 
-    reply = await _call(hass, "get_persons", {"role": "blacklist"}, response=True)
+    reply = await call_action(hass, "get_persons", {"role": "blacklist"}, response=True)
     assert [person["id"] for person in reply["persons"]] == ["1003"]
     person = reply["persons"][0]
     assert person["role"] == "blacklist"
@@ -378,11 +356,11 @@ async def test_get_persons_filters(
     assert person["valid_until"] == datetime(2026, 12, 31, 23, 59, 59, tzinfo=zone).isoformat()
     assert "photo" not in person
 
-    reply = await _call(hass, "get_persons", {"card_number": 777}, response=True)
+    reply = await call_action(hass, "get_persons", {"card_number": 777}, response=True)
     assert _requests(simulator, "request persons")[-1]["condition"] == {"wg_card_no": 777}
     assert [person["id"] for person in reply["persons"]] == ["1003"]
 
-    reply = await _call(
+    reply = await call_action(
         hass,
         "get_persons",
         {"valid_until_after": "2026-06-01 00:00:00", "valid_until_before": "2027-01-01 00:00:00"},
@@ -394,7 +372,7 @@ async def test_get_persons_filters(
     }
     assert [person["id"] for person in reply["persons"]] == ["1003"]
 
-    reply = await _call(
+    reply = await call_action(
         hass, "get_persons", {"valid_from_after": "2026-01-15 00:00:00"}, response=True
     )
     assert _requests(simulator, "request persons")[-1]["condition"] == {
@@ -403,11 +381,11 @@ async def test_get_persons_filters(
     }
     assert [person["id"] for person in reply["persons"]] == ["1003"]
 
-    reply = await _call(
+    reply = await call_action(
         hass, "get_persons", {"person_id": "1003", "with_images": True}, response=True
     )
     assert base64.b64decode(reply["persons"][0]["photo"]) == photo_file.read_bytes()
-    reply = await _call(
+    reply = await call_action(
         hass, "get_persons", {"person_id": "1001", "with_images": True}, response=True
     )
     assert reply["persons"][0]["photo"] is None
@@ -417,14 +395,16 @@ async def test_get_persons_long_card_and_fuzzy_card(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
     """A long card filters on long_card_no; a card with fuzzy match is the terminal's code 30."""
-    await _call(hass, "enroll_person", {"id": "1008", "card_number": 2**40, "long_card": True})
-    reply = await _call(
+    await call_action(
+        hass, "enroll_person", {"id": "1008", "card_number": 2**40, "long_card": True}
+    )
+    reply = await call_action(
         hass, "get_persons", {"card_number": 2**40, "long_card": True}, response=True
     )
     assert _requests(simulator, "request persons")[-1]["condition"] == {"long_card_no": 2**40}
     assert reply["persons"][0]["long_card_number"] == 2**40
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "get_persons", {"card_number": 5, "fuzzy": True}, response=True)
+        await call_action(hass, "get_persons", {"card_number": 5, "fuzzy": True}, response=True)
     assert err.value.translation_key == "code_30"
 
 
@@ -435,7 +415,7 @@ async def test_get_persons_all_pages(
     for index in range(43):
         simulator.add_person(f"p{index:03d}", f"Person {index}")
     before = len(_requests(simulator, "request persons"))
-    reply = await _call(hass, "get_persons", {"all": True}, response=True)
+    reply = await call_action(hass, "get_persons", {"all": True}, response=True)
     pages = _requests(simulator, "request persons")[before:]
     assert [body["page_no"] for body in pages] == [1, 2, 3]
     assert reply["total"] == 45
@@ -443,7 +423,7 @@ async def test_get_persons_all_pages(
     assert "page" not in reply
     assert len({person["id"] for person in reply["persons"]}) == 45
 
-    reply = await _call(hass, "get_persons", {"page": 3, "page_size": 10}, response=True)
+    reply = await call_action(hass, "get_persons", {"page": 3, "page_size": 10}, response=True)
     assert reply["total"] == 45
     assert reply["page"] == 3
     assert reply["persons"][0]["id"] == "p018"
@@ -454,7 +434,7 @@ async def test_get_persons_needs_response(
 ) -> None:
     """A response-only action called without asking for the response is refused by Home Assistant."""
     with pytest.raises(ServiceValidationError):
-        await _call(hass, "get_persons", {})
+        await call_action(hass, "get_persons", {})
 
 
 async def test_get_persons_error(
@@ -465,7 +445,7 @@ async def test_get_persons_error(
         simulator.add_person(f"q{index:03d}")
     simulator.fail_next("request persons", 5)
     with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "get_persons", {"all": True}, response=True)
+        await call_action(hass, "get_persons", {"all": True}, response=True)
     assert err.value.translation_key == "code_5"
 
 
@@ -481,7 +461,7 @@ async def test_get_records(
     await simulator.capture(kind="recognized", person_id="1001", score=93, temperature=36.6)
     await simulator.capture(kind="stranger", temperature=None)
     await simulator.capture(kind="denied", person_id="1002", reason=-3, score=88)
-    reply = await _call(hass, "get_records", {}, response=True)
+    reply = await call_action(hass, "get_records", {}, response=True)
     assert _requests(simulator, "request records")[-1] == {
         "version": "0.29",
         "cmd": "request records",
@@ -516,7 +496,9 @@ async def test_get_records(
     assert (stranger["reason"], stranger["reason_code"]) == ("unauthorized", -11)
     assert (denied["reason"], denied["reason_code"]) == ("expired", -3)
 
-    reply = await _call(hass, "get_records", {"with_images": True, "page_size": 1}, response=True)
+    reply = await call_action(
+        hass, "get_records", {"with_images": True, "page_size": 1}, response=True
+    )
     face = base64.b64decode(reply["records"][0]["face_image"])
     assert face.startswith(b"\xff\xd8\xff")
     assert reply["records"][0]["registration_image"] is None
@@ -533,7 +515,7 @@ async def test_get_records_filters(
     now = dt_util.now()
     start = (now - timedelta(hours=1)).replace(microsecond=0)
     end = (now + timedelta(hours=1)).replace(microsecond=0)
-    reply = await _call(
+    reply = await call_action(
         hass,
         "get_records",
         {
@@ -550,29 +532,29 @@ async def test_get_records_filters(
     assert (body["score_start"], body["score_end"], body["upload_state"]) == (90, 100, 0)
     assert [record["person_id"] for record in reply["records"]] == ["1001"]
 
-    reply = await _call(hass, "get_records", {"max_score": 80}, response=True)
+    reply = await call_action(hass, "get_records", {"max_score": 80}, response=True)
     body = _requests(simulator, "request records")[-1]
     assert (body["score_start"], body["score_end"]) == (-1, 80)
     assert [record["score"] for record in reply["records"]] == [75, -1]
 
-    reply = await _call(hass, "get_records", {"start": start.isoformat()}, response=True)
+    reply = await call_action(hass, "get_records", {"start": start.isoformat()}, response=True)
     body = _requests(simulator, "request records")[-1]
     assert body["time_start"] == int(start.timestamp())
     assert body["time_end"] >= int(now.timestamp())
     assert reply["total"] == 3
 
-    reply = await _call(
+    reply = await call_action(
         hass, "get_records", {"end": (now - timedelta(hours=2)).isoformat()}, response=True
     )
     assert _requests(simulator, "request records")[-1]["time_start"] == 0
     assert reply["total"] == 0
 
-    reply = await _call(hass, "get_records", {"name": "li", "fuzzy": True}, response=True)
+    reply = await call_action(hass, "get_records", {"name": "li", "fuzzy": True}, response=True)
     body = _requests(simulator, "request records")[-1]
     assert (body["name"], body["fuzzy_flag"]) == ("li", 1)
     assert [record["name"] for record in reply["records"]] == ["Alice"]
 
-    reply = await _call(hass, "get_records", {"person_id": "1002"}, response=True)
+    reply = await call_action(hass, "get_records", {"person_id": "1002"}, response=True)
     assert _requests(simulator, "request records")[-1]["fuzzy_flag"] == 0
     assert [record["person_id"] for record in reply["records"]] == ["1002"]
 
@@ -584,7 +566,7 @@ async def test_get_records_all_pages(
     for _ in range(23):
         await simulator.capture(kind="stranger", closeup=False, overall=False)
     before = len(_requests(simulator, "request records"))
-    reply = await _call(hass, "get_records", {"all": True}, response=True)
+    reply = await call_action(hass, "get_records", {"all": True}, response=True)
     assert [body["page_no"] for body in _requests(simulator, "request records")[before:]] == [1, 2]
     assert reply["total"] == 23
     sequences = [record["sequence"] for record in reply["records"]]
@@ -598,5 +580,5 @@ async def test_get_records_error(
     """The terminal's refusal is translated."""
     simulator.fail_next("request records", 3, "bad range")
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "get_records", {}, response=True)
+        await call_action(hass, "get_records", {}, response=True)
     assert err.value.translation_key == "code_3"

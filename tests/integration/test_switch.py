@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
@@ -26,26 +25,15 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
-
-
-def changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """The key paths whose values differ between two JSON trees."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [
-            changed
-            for key in sorted(before.keys() | after.keys())
-            for changed in changed_paths(before.get(key), after.get(key), (*path, key))
-        ]
-    return [] if before == after and type(before) is type(after) else [path]
-
-
-def value_at(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
-    """The value of a key path."""
-    node: Any = tree
-    for key in path:
-        node = node[key]
-    return node
+from .common import (
+    call_entity_service,
+    changed_paths,
+    entity_id_of,
+    entity_keys,
+    requests_since,
+    setup_platform,
+    value_at,
+)
 
 
 def set_value_at(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -53,28 +41,10 @@ def set_value_at(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> Non
     value_at(tree, path[:-1])[path[-1]] = value
 
 
-async def setup_switches(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set the entry up with only the switch platform."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.SWITCH]):
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-
-
 @pytest.fixture
-async def switches(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str
-) -> MockConfigEntry:
-    """The entry set up with only the switch platform."""
-    await setup_switches(hass, mock_config_entry)
-    return mock_config_entry
-
-
-def entity_id_of(entity_registry: er.EntityRegistry, key: str) -> str:
-    """The entity id of a switch, found by its unique id."""
-    entity_id = entity_registry.async_get_entity_id(SWITCH_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
-    assert entity_id is not None, key
-    return entity_id
+def platform() -> Platform:
+    """The platform `platform_entry` sets up."""
+    return Platform.SWITCH
 
 
 SWITCH_PATHS = [
@@ -92,12 +62,12 @@ SWITCH_PATHS = [
 
 async def test_snapshot(
     hass: HomeAssistant,
-    switches: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
     """Every switch, as created for the simulated terminal."""
-    await snapshot_platform(hass, entity_registry, snapshot, switches.entry_id)
+    await snapshot_platform(hass, entity_registry, snapshot, platform_entry.entry_id)
 
 
 @pytest.mark.parametrize("target", [True, False])
@@ -114,8 +84,8 @@ async def test_round_trip(
 ) -> None:
     """Switching changes the field on the terminal, and only that field; the switch follows."""
     set_value_at(simulator.state.app_params, path, not target)
-    await setup_switches(hass, mock_config_entry)
-    entity_id = entity_id_of(entity_registry, key)
+    await setup_platform(hass, mock_config_entry, Platform.SWITCH)
+    entity_id = entity_id_of(entity_registry, SWITCH_DOMAIN, key)
     entry = entity_registry.async_get(entity_id)
     assert entry is not None
     assert entry.entity_category is EntityCategory.CONFIG
@@ -125,19 +95,13 @@ async def test_round_trip(
     before = copy.deepcopy(simulator.state.app_params)
     sent_before = len(simulator.requests)
 
-    await hass.services.async_call(
-        SWITCH_DOMAIN,
-        SERVICE_TURN_ON if target else SERVICE_TURN_OFF,
-        {ATTR_ENTITY_ID: entity_id},
-        blocking=True,
+    await call_entity_service(
+        hass, SWITCH_DOMAIN, SERVICE_TURN_ON if target else SERVICE_TURN_OFF, entity_id
     )
-    await hass.async_block_till_done()
 
     assert changed_paths(before, simulator.state.app_params) == [path]
     assert value_at(simulator.state.app_params, path) is target
-    sent = [
-        body for body in simulator.requests[sent_before:] if body.get("cmd") == "update app params"
-    ]
+    sent = requests_since(simulator, sent_before, "update app params")
     assert len(sent) == 1
     assert {k: v for k, v in sent[0].items() if k not in ("cmd", "version")} == _nested(
         path, target
@@ -164,13 +128,12 @@ async def test_setting_not_reported_is_not_created(
     """A terminal without QR code reading (no such field) gets no switch for it."""
     del simulator.state.app_params["qr_code_control"]["enable"]
     del simulator.state.app_params["name_list"]
-    await setup_switches(hass, mock_config_entry)
+    await setup_platform(hass, mock_config_entry, Platform.SWITCH)
 
-    keys = {
-        entry.unique_id.removeprefix(f"{SERIAL}_")
-        for entry in er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
+    assert entity_keys(entity_registry, mock_config_entry) == {key for key, _ in SWITCH_PATHS} - {
+        "qr_code_reading",
+        "auto_clean_expired",
     }
-    assert keys == {key for key, _ in SWITCH_PATHS} - {"qr_code_reading", "auto_clean_expired"}
 
 
 async def test_terminal_without_app_params(
@@ -182,7 +145,7 @@ async def test_terminal_without_app_params(
 ) -> None:
     """A terminal that does not support `request app params` gets no switches at all."""
     simulator.fail_next("request app params", 2)
-    await setup_switches(hass, mock_config_entry)
+    await setup_platform(hass, mock_config_entry, Platform.SWITCH)
 
     assert not er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
 
@@ -190,11 +153,11 @@ async def test_terminal_without_app_params(
 async def test_terminal_refuses(
     hass: HomeAssistant,
     simulator: Simulator,
-    switches: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """An error code from the terminal becomes the translated error; nothing changes."""
-    entity_id = entity_id_of(entity_registry, "liveness_detection")
+    entity_id = entity_id_of(entity_registry, SWITCH_DOMAIN, "liveness_detection")
     before = copy.deepcopy(simulator.state.app_params)
     simulator.fail_next("update app params", 3)
 
@@ -214,11 +177,11 @@ async def test_terminal_refuses(
 async def test_terminal_busy(
     hass: HomeAssistant,
     simulator: Simulator,
-    switches: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """A failure that is not the user's (no resources) is a translated HomeAssistantError."""
-    entity_id = entity_id_of(entity_registry, "name_privacy")
+    entity_id = entity_id_of(entity_registry, SWITCH_DOMAIN, "name_privacy")
     simulator.fail_next("update app params", 6)
 
     with pytest.raises(HomeAssistantError) as raised:

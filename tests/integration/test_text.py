@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
-from unittest.mock import patch
 
 from homeassistant.components.text import (
     ATTR_MAX,
@@ -12,7 +10,7 @@ from homeassistant.components.text import (
     DOMAIN as TEXT_DOMAIN,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, EntityCategory, Platform
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -23,68 +21,35 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .conftest import SERIAL
-
-
-def changed_paths(before: Any, after: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """The key paths whose values differ between two JSON trees."""
-    if isinstance(before, dict) and isinstance(after, dict):
-        return [
-            changed
-            for key in sorted(before.keys() | after.keys())
-            for changed in changed_paths(before.get(key), after.get(key), (*path, key))
-        ]
-    return [] if before == after and type(before) is type(after) else [path]
-
-
-async def setup_texts(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Set the entry up with only the text platform."""
-    with patch("custom_components.facecapture.PLATFORMS", [Platform.TEXT]):
-        entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+from .common import (
+    call_entity_service,
+    changed_paths,
+    entity_id_of,
+    entity_keys,
+    requests_since,
+    setup_platform,
+)
 
 
 @pytest.fixture
-async def texts(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, internal_url: str
-) -> MockConfigEntry:
-    """The entry set up with only the text platform."""
-    await setup_texts(hass, mock_config_entry)
-    return mock_config_entry
-
-
-def entity_id_of(entity_registry: er.EntityRegistry, key: str) -> str:
-    """The entity id of a text, found by its unique id."""
-    entity_id = entity_registry.async_get_entity_id(TEXT_DOMAIN, DOMAIN, f"{SERIAL}_{key}")
-    assert entity_id is not None, key
-    return entity_id
-
-
-def requests_since(simulator: Simulator, start: int, cmd: str) -> list[dict[str, Any]]:
-    """The bodies of one command the simulator received after the first ``start`` requests."""
-    return [body for body in simulator.requests[start:] if body.get("cmd") == cmd]
+def platform() -> Platform:
+    """The platform `platform_entry` sets up."""
+    return Platform.TEXT
 
 
 async def set_value(hass: HomeAssistant, entity_id: str, value: str) -> None:
     """Call text.set_value."""
-    await hass.services.async_call(
-        TEXT_DOMAIN,
-        SERVICE_SET_VALUE,
-        {ATTR_ENTITY_ID: entity_id, ATTR_VALUE: value},
-        blocking=True,
-    )
-    await hass.async_block_till_done()
+    await call_entity_service(hass, TEXT_DOMAIN, SERVICE_SET_VALUE, entity_id, {ATTR_VALUE: value})
 
 
 async def test_snapshot(
     hass: HomeAssistant,
-    texts: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
     """Every text, as created for the simulated terminal."""
-    await snapshot_platform(hass, entity_registry, snapshot, texts.entry_id)
+    await snapshot_platform(hass, entity_registry, snapshot, platform_entry.entry_id)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +62,7 @@ async def test_snapshot(
 async def test_round_trip(
     hass: HomeAssistant,
     simulator: Simulator,
-    texts: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     key: str,
     section: str,
@@ -106,7 +71,7 @@ async def test_round_trip(
     new: str,
 ) -> None:
     """Setting a text changes its field on the terminal, and only that field."""
-    entity_id = entity_id_of(entity_registry, key)
+    entity_id = entity_id_of(entity_registry, TEXT_DOMAIN, key)
     entry = entity_registry.async_get(entity_id)
     assert entry is not None
     assert entry.entity_category is EntityCategory.CONFIG
@@ -132,11 +97,11 @@ async def test_round_trip(
 async def test_location_name_limit_in_bytes(
     hass: HomeAssistant,
     simulator: Simulator,
-    texts: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """The location name takes at most 95 bytes: 95 ASCII letters pass, 48 two-byte ones do not."""
-    entity_id = entity_id_of(entity_registry, "location_name")
+    entity_id = entity_id_of(entity_registry, TEXT_DOMAIN, "location_name")
     state = hass.states.get(entity_id)
     assert state is not None
     assert state.attributes[ATTR_MAX] == 95
@@ -164,23 +129,19 @@ async def test_setting_not_reported_is_not_created(
 ) -> None:
     """A terminal without a screen title field gets no text for it."""
     del simulator.state.app_params["lcd_control"]["lcd_title"]
-    await setup_texts(hass, mock_config_entry)
+    await setup_platform(hass, mock_config_entry, Platform.TEXT)
 
-    keys = {
-        entry.unique_id.removeprefix(f"{SERIAL}_")
-        for entry in er.async_entries_for_config_entry(entity_registry, mock_config_entry.entry_id)
-    }
-    assert keys == {"location_name"}
+    assert entity_keys(entity_registry, mock_config_entry) == {"location_name"}
 
 
 async def test_terminal_refuses(
     hass: HomeAssistant,
     simulator: Simulator,
-    texts: MockConfigEntry,
+    platform_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
     """An error code from the terminal becomes the translated error; nothing changes."""
-    entity_id = entity_id_of(entity_registry, "lcd_title")
+    entity_id = entity_id_of(entity_registry, TEXT_DOMAIN, "lcd_title")
     before = copy.deepcopy(simulator.state.app_params)
     simulator.fail_next("update app params", 3)
 

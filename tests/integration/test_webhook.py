@@ -19,7 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.facecapture.const import EVENT_FACE
 
-from .conftest import SERIAL, WEBHOOK_ID
+from .common import SERIAL
+from .conftest import WEBHOOK_ID
 
 PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
 URL = f"/api/webhook/{WEBHOOK_ID}"
