@@ -18,19 +18,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import local_now_for_device
+from .device_time import local_now_for_device, zone_name
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import terminal_command
 
 PARALLEL_UPDATES = 1
-
-
-def zone_name(offset: timedelta) -> str:
-    """Write a UTC offset the way terminals name zones: ``UTC+8``, ``UTC-3:30``, ``UTC+0``."""
-    minutes = round(offset.total_seconds() / 60)
-    sign = "-" if minutes < 0 else "+"
-    hours, minutes = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}:{minutes:02d}" if minutes else f"UTC{sign}{hours}"
 
 
 async def async_sync_clock(entry: FaceCaptureConfigEntry) -> None:

@@ -34,3 +34,11 @@ def device_time_to_utc(value: datetime | None, zone_name: str | None = None) -> 
 def local_now_for_device(zone_name: str | None = None) -> datetime:
     """Now, as a naive time on the terminal's clock (to set it)."""
     return dt_util.utcnow().astimezone(zone_of(zone_name)).replace(tzinfo=None)
+
+
+def zone_name(offset: timedelta) -> str:
+    """Write a UTC offset the way terminals name zones: ``UTC+8``, ``UTC-3:30``, ``UTC+0``."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}:{minutes:02d}" if minutes else f"UTC{sign}{hours}"

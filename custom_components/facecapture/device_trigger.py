@@ -20,7 +20,7 @@ from homeassistant.const import (
     CONF_TYPE,
 )
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
@@ -28,6 +28,7 @@ import voluptuous as vol
 from .api.push import FaceResult
 from .const import DOMAIN, EVENT_FACE
 from .coordinator import FaceCaptureConfigEntry
+from .helpers import device_entries
 
 CONF_PERSON_ID: Final = "person_id"
 
@@ -73,13 +74,14 @@ TRIGGER_SCHEMA: Final = vol.All(
 
 def _entry_for_device(hass: HomeAssistant, device_id: str) -> FaceCaptureConfigEntry | None:
     """The loaded entry of the terminal behind a device, if any."""
-    if (device := dr.async_get(hass).async_get(device_id)) is None:
-        return None
-    for entry_id in device.config_entries:
-        entry: FaceCaptureConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-        if entry and entry.domain == DOMAIN and entry.state is ConfigEntryState.LOADED:
-            return entry
-    return None
+    return next(
+        (
+            entry
+            for entry in device_entries(hass, device_id)
+            if entry.state is ConfigEntryState.LOADED
+        ),
+        None,
+    )
 
 
 def _available_types(entry: FaceCaptureConfigEntry | None) -> list[str]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Concatenate
 
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 
 from .api import (
     DEVICE_ERRORS,
@@ -28,6 +30,18 @@ if TYPE_CHECKING:
 
 # Codes that mean "what you asked for is wrong" (the photo, the id, a value), not "it broke".
 USER_INPUT_CODES = frozenset({3, 20, 21, 22, 25, 26, 30, 35, 36, 37, 38, 39, 40, 41})
+
+
+def device_entries(hass: HomeAssistant, device_id: str) -> list[FaceCaptureConfigEntry]:
+    """The config entries of this integration behind a device, loaded or not."""
+    entries: list[FaceCaptureConfigEntry] = []
+    if (device := dr.async_get(hass).async_get(device_id)) is None:
+        return entries
+    for entry_id in device.config_entries:
+        entry: FaceCaptureConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+        if entry is not None and entry.domain == DOMAIN:
+            entries.append(entry)
+    return entries
 
 
 def validation_error(key: str, **placeholders: str) -> ServiceValidationError:

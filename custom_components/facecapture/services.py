@@ -9,10 +9,10 @@ for them, never logged.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
@@ -23,7 +23,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -51,8 +51,8 @@ from .api.commands import LATEST_TERM, TERM_FOREVER, TERM_NEVER, TERM_START_UNUS
 from .api.push import FailureReason
 from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import device_time_to_utc
-from .helpers import call_terminal, validation_error
+from .device_time import device_time_to_utc, zone_name
+from .helpers import call_terminal, device_entries, validation_error
 from .photos import PHOTO_FIELDS, async_photo_for_call, async_required_photo_for_call
 
 SERVICE_OPEN_GATE: Final = "open_gate"
@@ -146,6 +146,12 @@ def _check_bytes(field: str, value: str | None, limit: int) -> None:
         raise validation_error("field_too_long", field=field, size=str(size), limit=str(limit))
 
 
+def _check_card(data: ActionData) -> None:
+    """Refuse a card number too large for a short (32-bit) Wiegand card."""
+    if not data.get(ATTR_LONG_CARD) and data.get(ATTR_CARD_NUMBER, 0) >= 2**32:
+        raise validation_error("card_too_large", card=str(data[ATTR_CARD_NUMBER]))
+
+
 def _device_time(value: datetime) -> datetime:
     """A naive time on the terminal's clock (Home Assistant's zone) from a selector's value."""
     if value.tzinfo is None:
@@ -162,15 +168,10 @@ def _aware(value: datetime) -> datetime:
 
 def _entry_for(hass: HomeAssistant, device_id: str) -> FaceCaptureConfigEntry:
     """The loaded config entry of the terminal behind a device."""
-    device = dr.async_get(hass).async_get(device_id)
-    if device is not None:
-        for entry_id in device.config_entries:
-            entry: FaceCaptureConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
-            if entry is None or entry.domain != DOMAIN:
-                continue
-            if entry.state is not ConfigEntryState.LOADED:
-                raise validation_error("entry_not_loaded", name=entry.title)
-            return entry
+    for entry in device_entries(hass, device_id):
+        if entry.state is not ConfigEntryState.LOADED:
+            raise validation_error("entry_not_loaded", name=entry.title)
+        return entry
     raise validation_error("device_not_found", device_id=device_id)
 
 
@@ -202,14 +203,12 @@ async def _wiegand_output(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
     _check_bytes(ATTR_PERSON_ID, data.get(ATTR_PERSON_ID), MAX_ID_BYTES)
-    long_card = data[ATTR_LONG_CARD]
-    if not long_card and data[ATTR_CARD_NUMBER] >= 2**32:
-        raise validation_error("card_too_large", card=str(data[ATTR_CARD_NUMBER]))
+    _check_card(data)
     await call_terminal(
         entry,
         entry.runtime_data.client.wiegand_control(
             data[ATTR_CARD_NUMBER],
-            long_card=long_card,
+            long_card=data[ATTR_LONG_CARD],
             mode=ControlMode(data[ATTR_MODE]),
             person_id=data.get(ATTR_PERSON_ID),
         ),
@@ -269,8 +268,7 @@ def _check_person(data: ActionData) -> None:
     _check_bytes(ATTR_ID, data[ATTR_ID], MAX_ID_BYTES)
     _check_bytes(ATTR_NAME, data.get(ATTR_NAME), MAX_NAME_BYTES)
     _check_bytes(ATTR_CUSTOM_TEXT, data.get(ATTR_CUSTOM_TEXT), MAX_CUSTOMER_TEXT_BYTES)
-    if not data.get(ATTR_LONG_CARD) and data.get(ATTR_CARD_NUMBER, 0) >= 2**32:
-        raise validation_error("card_too_large", card=str(data[ATTR_CARD_NUMBER]))
+    _check_card(data)
 
 
 def _person_result(result: PersonResult, person_id: str) -> dict[str, Any]:
@@ -337,6 +335,37 @@ async def _delete_persons(
     return None
 
 
+class _Page(Protocol):
+    """One page of a listing: the number of matches on every page."""
+
+    @property
+    def total(self) -> int:
+        """How many items match, on all pages."""
+        ...
+
+
+async def _listing[T, P: _Page](
+    entry: FaceCaptureConfigEntry,
+    data: ActionData,
+    key: str,
+    *,
+    every: Callable[[], AsyncIterator[T]],
+    request: Callable[[int, int], Awaitable[P]],
+    items: Callable[[P], Sequence[T]],
+    view: Callable[[T], dict[str, Any]],
+) -> ServiceResponse:
+    """Answer a listing action: every match when ``all`` is set, else the page asked for."""
+    if data[ATTR_ALL]:
+
+        async def collect() -> list[T]:
+            return [item async for item in every()]
+
+        found = await call_terminal(entry, collect())
+        return {"total": len(found), key: [view(item) for item in found]}
+    page = await call_terminal(entry, request(data[ATTR_PAGE], data[ATTR_PAGE_SIZE]))
+    return {"total": page.total, "page": data[ATTR_PAGE], key: [view(item) for item in items(page)]}
+
+
 def _term_range(
     data: ActionData, after_key: str, before_key: str
 ) -> tuple[datetime, datetime] | None:
@@ -392,25 +421,17 @@ async def _get_persons(
     }
     if (card := data.get(ATTR_CARD_NUMBER)) is not None:
         filters["long_card_no" if data[ATTR_LONG_CARD] else "wg_card_no"] = card
-    if data[ATTR_ALL]:
-
-        async def collect() -> list[Person]:
-            return [person async for person in client.iter_persons(**filters)]
-
-        persons = await call_terminal(entry, collect())
-        return {
-            "total": len(persons),
-            "persons": [_person_view(p, with_images=with_images) for p in persons],
-        }
-    page = await call_terminal(
+    return await _listing(
         entry,
-        client.request_persons(page_no=data[ATTR_PAGE], page_size=data[ATTR_PAGE_SIZE], **filters),
+        data,
+        "persons",
+        every=lambda: client.iter_persons(**filters),
+        request=lambda page_no, page_size: client.request_persons(
+            page_no=page_no, page_size=page_size, **filters
+        ),
+        items=lambda page: page.persons,
+        view=lambda person: _person_view(person, with_images=with_images),
     )
-    return {
-        "total": page.total,
-        "page": data[ATTR_PAGE],
-        "persons": [_person_view(p, with_images=with_images) for p in page.persons],
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -465,44 +486,28 @@ async def _get_records(
             low if low is not None else LOWEST_SCORE,
             high if high is not None else 100,
         )
-    if data[ATTR_ALL]:
-
-        async def collect() -> list[Record]:
-            return [record async for record in client.iter_records(**filters)]
-
-        records = await call_terminal(entry, collect())
-        return {
-            "total": len(records),
-            "records": [_record_view(r, with_images=with_images) for r in records],
-        }
-    page = await call_terminal(
+    return await _listing(
         entry,
-        client.request_records(page_no=data[ATTR_PAGE], page_size=data[ATTR_PAGE_SIZE], **filters),
+        data,
+        "records",
+        every=lambda: client.iter_records(**filters),
+        request=lambda page_no, page_size: client.request_records(
+            page_no=page_no, page_size=page_size, **filters
+        ),
+        items=lambda page: page.records,
+        view=lambda record: _record_view(record, with_images=with_images),
     )
-    return {
-        "total": page.total,
-        "page": data[ATTR_PAGE],
-        "records": [_record_view(r, with_images=with_images) for r in page.records],
-    }
 
 
 # ---------------------------------------------------------------------------------------------
 # System
 
 
-def utc_offset_name(offset: timedelta) -> str:
-    """``UTC+8``, ``UTC-3``, ``UTC+5:30``: how the terminal writes a zone."""
-    minutes = int(offset.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
 async def _sync_time(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
     now = dt_util.now()
-    zone = utc_offset_name(now.utcoffset() or timedelta(0)) if data[ATTR_TIME_ZONE] else None
+    zone = zone_name(now.utcoffset() or timedelta(0)) if data[ATTR_TIME_ZONE] else None
     await call_terminal(
         entry, entry.runtime_data.client.set_date_time(now.replace(tzinfo=None), timezone=zone)
     )

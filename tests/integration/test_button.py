@@ -18,7 +18,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.facecapture.api import DeviceTime, parse_device_time
-from custom_components.facecapture.button import zone_name
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
@@ -135,20 +134,6 @@ async def test_sync_clock_sends_zone_to_terminal_that_names_one(
     sent = parse_device_time(str(request["date_time"]))
     assert sent is not None
     assert abs((sent - dt_util.now().replace(tzinfo=None)).total_seconds()) < 5
-
-
-@pytest.mark.parametrize(
-    ("offset", "name"),
-    [
-        (timedelta(hours=8), "UTC+8"),
-        (timedelta(0), "UTC+0"),
-        (timedelta(hours=-3, minutes=-30), "UTC-3:30"),
-        (timedelta(hours=5, minutes=45), "UTC+5:45"),
-    ],
-)
-def test_zone_name(offset: timedelta, name: str) -> None:
-    """Offsets are written as terminals write zones."""
-    assert zone_name(offset) == name
 
 
 @pytest.mark.parametrize(

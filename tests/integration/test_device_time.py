@@ -11,6 +11,7 @@ import pytest
 from custom_components.facecapture.device_time import (
     device_time_to_utc,
     local_now_for_device,
+    zone_name,
     zone_of,
 )
 
@@ -50,3 +51,21 @@ async def test_local_now_for_device(hass: HomeAssistant) -> None:
     assert abs((now - dt_util.utcnow().replace(tzinfo=None)) - timedelta(hours=8)) < timedelta(
         seconds=5
     )
+
+
+@pytest.mark.parametrize(
+    ("offset", "name"),
+    [
+        (timedelta(hours=8), "UTC+8"),
+        (timedelta(0), "UTC+0"),
+        (timedelta(hours=-3), "UTC-3"),
+        (timedelta(hours=-3, minutes=-30), "UTC-3:30"),
+        (timedelta(hours=5, minutes=30), "UTC+5:30"),
+        (timedelta(hours=5, minutes=45), "UTC+5:45"),
+        (timedelta(hours=-9, minutes=-30), "UTC-9:30"),
+    ],
+)
+def test_zone_name(offset: timedelta, name: str) -> None:
+    """Offsets are written the way the terminal writes its zone, and read back to the same offset."""
+    assert zone_name(offset) == name
+    assert datetime(2026, 1, 1, tzinfo=zone_of(name)).utcoffset() == offset

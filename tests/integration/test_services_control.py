@@ -16,7 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.facecapture.const import DOMAIN
-from custom_components.facecapture.services import ACTIONS, utc_offset_name
+from custom_components.facecapture.device_time import zone_name
+from custom_components.facecapture.services import ACTIONS
 from simulator import Simulator
 
 from .common import SERIAL, call_action, make_jpeg, terminal_device_id
@@ -300,21 +301,6 @@ async def test_display_image_errors(
 # Clock and raw commands
 
 
-@pytest.mark.parametrize(
-    ("offset", "name"),
-    [
-        (timedelta(hours=8), "UTC+8"),
-        (timedelta(hours=-3), "UTC-3"),
-        (timedelta(hours=5, minutes=30), "UTC+5:30"),
-        (timedelta(hours=-9, minutes=-30), "UTC-9:30"),
-        (timedelta(0), "UTC+0"),
-    ],
-)
-def test_utc_offset_name(offset: timedelta, name: str) -> None:
-    """Offsets are written the way the terminal writes its zone."""
-    assert utc_offset_name(offset) == name
-
-
 async def test_sync_time(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
@@ -326,7 +312,7 @@ async def test_sync_time(
     sent = dt_util.parse_datetime(body["date_time"].replace("/", "-"))
     assert sent is not None
     assert abs((sent - before).total_seconds()) < 5
-    zone = utc_offset_name(dt_util.now().utcoffset() or timedelta(0))
+    zone = zone_name(dt_util.now().utcoffset() or timedelta(0))
     assert body["timezone"] == zone
     assert simulator.state.clock.timezone == zone
     await hass.async_block_till_done()
