@@ -8,7 +8,7 @@ their ``code``; a non-zero code raises the exception of that code (see ``errors`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 import hashlib
 import ipaddress
@@ -118,6 +118,25 @@ def _range(name: str, value: int, low: int, high: int) -> int:
 
 def _unix(value: datetime | int) -> int:
     return value if isinstance(value, int) else int(value.timestamp())
+
+
+async def _walk_pages[T](
+    fetch_page: Callable[[int], Awaitable[tuple[Sequence[T], int]]],
+) -> AsyncIterator[T]:
+    """Every item of a paged listing, from page 1 until the reported total has been seen.
+
+    An empty page ends it too: the total may shrink while we page (someone deleted a person).
+    """
+    page_no = 1
+    seen = 0
+    while True:
+        items, total = await fetch_page(page_no)
+        for item in items:
+            yield item
+        seen += len(items)
+        if not items or seen >= total:
+            return
+        page_no += 1
 
 
 class FaceCaptureClient:
@@ -275,16 +294,13 @@ class FaceCaptureClient:
         self, *, page_size: int = MAX_PAGE_SIZE, **filters: Any
     ) -> AsyncIterator[Person]:
         """Every person matching ``filters`` (the keywords of ``request_persons``), page by page."""
-        page_no = 1
-        seen = 0
-        while True:
+
+        async def fetch(page_no: int) -> tuple[Sequence[Person], int]:
             page = await self.request_persons(page_no=page_no, page_size=page_size, **filters)
-            for person in page.persons:
-                yield person
-            seen += len(page.persons)
-            if not page.persons or seen >= page.total:
-                return
-            page_no += 1
+            return page.persons, page.total
+
+        async for person in _walk_pages(fetch):
+            yield person
 
     async def count_persons(self) -> int:
         """The number of registered persons (one page of one person gives the total)."""
@@ -424,16 +440,13 @@ class FaceCaptureClient:
         self, *, page_size: int = MAX_PAGE_SIZE, **filters: Any
     ) -> AsyncIterator[Record]:
         """Every record matching ``filters`` (the keywords of ``request_records``), page by page."""
-        page_no = 1
-        seen = 0
-        while True:
+
+        async def fetch(page_no: int) -> tuple[Sequence[Record], int]:
             page = await self.request_records(page_no=page_no, page_size=page_size, **filters)
-            for record in page.records:
-                yield record
-            seen += len(page.records)
-            if not page.records or seen >= page.total:
-                return
-            page_no += 1
+            return page.records, page.total
+
+        async for record in _walk_pages(fetch):
+            yield record
 
     # -----------------------------------------------------------------------------------------
     # 2.3 Application, stream and schedule parameters
