@@ -85,6 +85,9 @@ def free_port(host: str = LOCALHOST) -> int:
 def port_is_free(port: int, host: str = LOCALHOST) -> bool:
     """Whether ``host:port`` can be listened on."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As the servers themselves bind: connections of a stopped demo still in TIME_WAIT
+        # must not make the port look taken.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
@@ -261,6 +264,7 @@ def write_config_dir(
         f"  internal_url: {base_url}",
         "  unit_system: metric",
         "  time_zone: UTC",
+        "  country: GB",
         "http:",
         f"  server_host: {LOCALHOST}",
         f"  server_port: {port}",
@@ -274,7 +278,8 @@ def write_config_dir(
         f"    custom_components.{DOMAIN}: {'debug' if log_level == 'debug' else 'info'}",
     ]
     if frontend:
-        lines.append("frontend:")
+        # What a person opening the UI expects besides the entities: the logbook and history.
+        lines += ["frontend:", "recorder:", "logbook:", "history:"]
     else:
         tree = config_dir / "no-frontend"
         for sub in _FRONTEND_TREE:
@@ -1037,6 +1042,13 @@ async def _check(stack: FaceCaptureStack, timeout: float) -> None:
         async with aiohttp.ClientSession() as session, session.get(f"{stack.base_url}/") as reply:
             if reply.status != 200:
                 raise HarnessError(f"the frontend answered {reply.status} for /")
+        # The UI loads the action descriptions before it shows anything; a core component that
+        # cannot be imported there leaves the browser on "Loading data" for good.
+        services = await stack.client.request("GET", "/api/services", expect=(200,))
+        domains = {entry["domain"] for entry in services}
+        if DOMAIN not in domains:
+            raise HarnessError(f"no {DOMAIN} actions in /api/services")
+        await stack.client.request("GET", "/api/logbook", expect=(200,))
     attrs = state["attributes"]
     print(
         f"OK: {event_id} = {state['state']} ({attrs.get('event_type')}, "
@@ -1104,7 +1116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     try:
         return asyncio.run(demo(args))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C, or SIGTERM cancelling it
         return 0
 
 
