@@ -12,11 +12,25 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 
-from .api.push import FaceResult
+from .api.push import FailureReason, FaceResult
 from .const import DOMAIN, EVENT_FACE
 
 FALLBACK_NAME = "Face terminal"
 """Named with the serial when the event's device is no longer in the registry."""
+
+REASONS: dict[str, str] = {
+    FailureReason.RESTRICTED: "not on the allowed list",
+    FailureReason.EXPIRED: "access expired",
+    FailureReason.OUTSIDE_SCHEDULE: "outside schedule",
+    FailureReason.HOLIDAY: "holiday",
+    FailureReason.TEMPERATURE_TOO_HIGH: "temperature too high",
+    FailureReason.NO_MASK: "no mask",
+    FailureReason.NO_HELMET: "no helmet",
+    FailureReason.CARD_NOT_REGISTERED: "card not registered",
+    FailureReason.ID_CARD_MISMATCH: "ID card does not match",
+    FailureReason.UNAUTHORIZED: "not authorized",
+}
+"""How a refusal reads in the logbook; a reason newer firmware adds reads as its slug."""
 
 
 def _who(data: Mapping[str, Any]) -> str:
@@ -38,7 +52,7 @@ def describe_capture(data: Mapping[str, Any]) -> str:
     elif result == FaceResult.DENIED:
         message = f"denied {_who(data)}"
         if reason := data.get("reason"):
-            message += f": {str(reason).replace('_', ' ')}"
+            message += f": {REASONS.get(str(reason), str(reason).replace('_', ' '))}"
     elif result == FaceResult.STRANGER:
         message = "saw a stranger"
     else:

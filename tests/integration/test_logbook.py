@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.typing import (
 )
 
 from custom_components.facecapture.const import DOMAIN, EVENT_FACE
+from custom_components.facecapture.logbook import describe_capture
 from simulator import Simulator
 
 from .common import SERIAL
@@ -142,3 +143,19 @@ async def test_without_name_or_device(
         (f"Face terminal {SERIAL}", "saw a stranger, with fever"),
         ("Face terminal", "detected a face"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("reason", "reads"),
+    [
+        ("restricted", "denied Bob: not on the allowed list"),
+        ("expired", "denied Bob: access expired"),
+        ("id_card_mismatch", "denied Bob: ID card does not match"),
+        ("temperature_too_high", "denied Bob: temperature too high"),
+        ("unauthorized", "denied Bob: not authorized"),
+        ("face_too_blurry", "denied Bob: face too blurry"),
+    ],
+)
+def test_denial_reasons_read_as_words(reason: str, reads: str) -> None:
+    """Every documented refusal reads as words; one newer firmware invents reads as its slug."""
+    assert describe_capture({"result": "denied", "name": "Bob", "reason": reason}) == reads
