@@ -6,14 +6,20 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from homeassistant.components.logbook.const import LOGBOOK_ENTRY_MESSAGE, LOGBOOK_ENTRY_NAME
+from homeassistant.components.event import DOMAIN as EVENT_DOMAIN
+from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_ENTITY_ID,
+    LOGBOOK_ENTRY_MESSAGE,
+    LOGBOOK_ENTRY_NAME,
+)
 from homeassistant.const import CONF_DEVICE_ID
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from .api.push import FailureReason, FaceResult
+from .api.push import FaceResult, FailureReason
 from .const import DOMAIN, EVENT_FACE
+from .event import FACE_EVENT
 
 FALLBACK_NAME = "Face terminal"
 """Named with the serial when the event's device is no longer in the registry."""
@@ -77,15 +83,25 @@ def async_describe_events(
 ) -> None:
     """Describe the face capture events."""
     device_registry = dr.async_get(hass)
+    entity_registry = er.async_get(hass)
 
     @callback
     def async_describe_face(event: Event) -> dict[str, str]:
         device_id = event.data.get(CONF_DEVICE_ID)
         device = device_registry.async_get(device_id) if device_id else None
         name = (device.name_by_user or device.name) if device else None
-        return {
-            LOGBOOK_ENTRY_NAME: name or f"{FALLBACK_NAME} {event.data.get('serial') or ''}".strip(),
+        serial = event.data.get("serial")
+        entry = {
+            LOGBOOK_ENTRY_NAME: name or f"{FALLBACK_NAME} {serial or ''}".strip(),
             LOGBOOK_ENTRY_MESSAGE: describe_capture(event.data),
         }
+        # Tied to the terminal's Face event entity: the row gets its icon and a link to it.
+        if serial and (
+            entity_id := entity_registry.async_get_entity_id(
+                EVENT_DOMAIN, DOMAIN, f"{serial}_{FACE_EVENT.key}"
+            )
+        ):
+            entry[LOGBOOK_ENTRY_ENTITY_ID] = entity_id
+        return entry
 
     async_describe_event(DOMAIN, EVENT_FACE, async_describe_face)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.recorder import Recorder
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -27,7 +28,7 @@ from custom_components.facecapture.const import DOMAIN, EVENT_FACE
 from custom_components.facecapture.logbook import describe_capture
 from simulator import Simulator
 
-from .common import SERIAL
+from .common import SERIAL, entity_id_of, setup_platform
 
 # Only the capture events, not the entities' state changes, reach the logbook here.
 pytestmark = pytest.mark.usefixtures("no_platforms")
@@ -159,3 +160,34 @@ async def test_without_name_or_device(
 def test_denial_reasons_read_as_words(reason: str, reads: str) -> None:
     """Every documented refusal reads as words; one newer firmware invents reads as its slug."""
     assert describe_capture({"result": "denied", "name": "Bob", "reason": reason}) == reads
+
+
+@pytest.mark.usefixtures("logbook")
+async def test_sentence_is_tied_to_the_face_event_entity(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    hass_ws_client: WebSocketGenerator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """With the event entity there, the sentence links to it and shows with its icon."""
+    await setup_platform(hass, mock_config_entry, Platform.EVENT)
+    event_entity = entity_id_of(entity_registry, "event", "face")
+    hass.bus.async_fire(
+        EVENT_FACE, {"serial": SERIAL, "realtime": True, "result": "stranger", "device_id": None}
+    )
+    await hass.async_block_till_done()
+    await async_wait_recording_done(hass)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "logbook/get_events",
+            "start_time": dt_util.start_of_local_day().isoformat(),
+        }
+    )
+    reply = await client.receive_json()
+    assert reply["success"], reply
+    sentences = [entry for entry in reply["result"] if entry.get("domain") == DOMAIN]
+    assert [(entry["message"], entry["entity_id"]) for entry in sentences] == [
+        ("saw a stranger", event_entity)
+    ]
