@@ -12,14 +12,12 @@ from homeassistant.components.notify import (
     NotifyEntityFeature,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import MAX_TTS_BYTES, DisplayText, FaceCaptureClient
-from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity
-from .helpers import terminal_command
+from .helpers import terminal_command, validation_error
 
 PARALLEL_UPDATES = 1
 
@@ -51,11 +49,7 @@ async def speak(client: FaceCaptureClient, message: str, title: str | None) -> N
     """Speak the message; the terminal's TTS takes at most 64 bytes of UTF-8."""
     text = message.strip()
     if (size := len(text.encode())) > MAX_TTS_BYTES:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="tts_too_long",
-            translation_placeholders={"bytes": str(size), "max_bytes": str(MAX_TTS_BYTES)},
-        )
+        raise validation_error("tts_too_long", bytes=str(size), max_bytes=str(MAX_TTS_BYTES))
     await client.tts_play(text)
 
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from homeassistant.components.text import TextEntity, TextEntityDescription
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
+from .helpers import validation_error
 from .settings import (
     FaceCaptureSettingDescription,
     FaceCaptureSettingEntity,
@@ -73,9 +72,5 @@ class FaceCaptureText(FaceCaptureSettingEntity[str], TextEntity):
         """Write the new text, refusing one longer than the terminal takes."""
         max_bytes = self.entity_description.max_bytes
         if max_bytes is not None and len(value.encode()) > max_bytes:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="text_too_long",
-                translation_placeholders={"max_bytes": str(max_bytes)},
-            )
+            raise validation_error("text_too_long", max_bytes=str(max_bytes))
         await self.async_write_setting(value)
