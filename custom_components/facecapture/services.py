@@ -87,6 +87,7 @@ ATTR_ROLE: Final = "role"
 ATTR_CATEGORY: Final = "category"
 ATTR_VALID_FROM: Final = "valid_from"
 ATTR_VALID_UNTIL: Final = "valid_until"
+ATTR_VALID_FOREVER: Final = "valid_forever"
 ATTR_CUSTOM_TEXT: Final = "custom_text"
 ATTR_CONFIRM: Final = "confirm"
 ATTR_FUZZY: Final = "fuzzy"
@@ -269,6 +270,8 @@ def _check_person(data: ActionData) -> None:
     _check_bytes(ATTR_NAME, data.get(ATTR_NAME), MAX_NAME_BYTES)
     _check_bytes(ATTR_CUSTOM_TEXT, data.get(ATTR_CUSTOM_TEXT), MAX_CUSTOMER_TEXT_BYTES)
     _check_card(data)
+    if data.get(ATTR_VALID_FOREVER) and data.get(ATTR_VALID_UNTIL) is not None:
+        raise validation_error("validity_conflict")
 
 
 def _person_result(result: PersonResult, person_id: str) -> dict[str, Any]:
@@ -294,7 +297,9 @@ async def _upload_person(
         wg_card_id=card if card is not None and not long_card else None,
         long_card_id=card if card is not None and long_card else None,
         term_start=_device_time(valid_from) if valid_from is not None else None,
-        term=_device_time(valid_until) if valid_until is not None else None,
+        term=TERM_FOREVER
+        if data.get(ATTR_VALID_FOREVER)
+        else (_device_time(valid_until) if valid_until is not None else None),
         customer_text=data.get(ATTR_CUSTOM_TEXT),
     )
     result = await call_terminal(entry, entry.runtime_data.client.upload_person(person, mode=mode))
@@ -537,6 +542,8 @@ _PERSON_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_LONG_CARD, default=False): cv.boolean,
     vol.Optional(ATTR_VALID_FROM): cv.datetime,
     vol.Optional(ATTR_VALID_UNTIL): cv.datetime,
+    # The date picker cannot say "no end": this takes an expiry away again.
+    vol.Optional(ATTR_VALID_FOREVER, default=False): cv.boolean,
     vol.Optional(ATTR_CUSTOM_TEXT): cv.string,
     **PHOTO_FIELDS,
 }

@@ -582,3 +582,28 @@ async def test_get_records_error(
     with pytest.raises(ServiceValidationError) as err:
         await call_action(hass, "get_records", {}, response=True)
     assert err.value.translation_key == "code_3"
+
+
+async def test_valid_forever_takes_an_end_date_away(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
+) -> None:
+    """A person given an end date can be made valid forever again; both at once is refused."""
+    await call_action(
+        hass, "enroll_person", {"id": "3001", "name": "Dora", "valid_until": "2027-01-31 18:00:00"}
+    )
+    assert simulator.state.persons["3001"]["term"] == "2027/01/31 18:00:00"
+
+    await call_action(hass, "update_person", {"id": "3001", "valid_forever": True})
+    assert _requests(simulator, "upload person")[-1]["term"] == "forever"
+    assert simulator.state.persons["3001"]["term"] == "forever"
+    assert simulator.state.persons["3001"]["name"] == "Dora"
+
+    sent = len(simulator.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await call_action(
+            hass,
+            "update_person",
+            {"id": "3001", "valid_forever": True, "valid_until": "2027-01-31 18:00:00"},
+        )
+    assert err.value.translation_key == "validity_conflict"
+    assert len(simulator.requests) == sent
