@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from homeassistant.components.button import (
@@ -15,10 +14,9 @@ from homeassistant.components.button import (
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.util import dt as dt_util
 
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import local_now_for_device, zone_name
+from .device_time import clock_now
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import terminal_command
 
@@ -33,10 +31,9 @@ async def async_sync_clock(entry: FaceCaptureConfigEntry) -> None:
     zone anyway, and older firmware may not take the field.
     """
     state = entry.runtime_data.coordinator.data
-    timezone = None
-    if state is not None and state.clock is not None and state.clock.timezone is not None:
-        timezone = zone_name(dt_util.now().utcoffset() or timedelta(0))
-    await entry.runtime_data.client.set_date_time(local_now_for_device(), timezone=timezone)
+    names_zone = state is not None and state.clock is not None and state.clock.timezone is not None
+    now, zone = clock_now(name_zone=names_zone)
+    await entry.runtime_data.client.set_date_time(now, timezone=zone)
     await entry.runtime_data.coordinator.async_request_refresh()
 
 

@@ -31,9 +31,15 @@ def device_time_to_utc(value: datetime | None, zone_name: str | None = None) -> 
     return dt_util.as_utc(value.replace(tzinfo=zone_of(zone_name)))
 
 
-def local_now_for_device(zone_name: str | None = None) -> datetime:
-    """Now, as a naive time on the terminal's clock (to set it)."""
-    return dt_util.utcnow().astimezone(zone_of(zone_name)).replace(tzinfo=None)
+def clock_now(*, name_zone: bool) -> tuple[datetime, str | None]:
+    """What to set the terminal's clock to: Home Assistant's local time, naive, and its zone.
+
+    The zone name (``UTC+1``) is given only when asked for: older firmware refuses the field.
+    """
+    now = dt_util.now()
+    return now.replace(tzinfo=None), zone_name(
+        now.utcoffset() or timedelta(0)
+    ) if name_zone else None
 
 
 def zone_name(offset: timedelta) -> str:

@@ -51,7 +51,7 @@ from .api.commands import LATEST_TERM, TERM_FOREVER, TERM_NEVER, TERM_START_UNUS
 from .api.push import FailureReason
 from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import device_time_to_utc, zone_name
+from .device_time import clock_now, device_time_to_utc
 from .helpers import call_terminal, device_entries, validation_error
 from .photos import PHOTO_FIELDS, async_photo_for_call, async_required_photo_for_call
 
@@ -511,11 +511,8 @@ async def _get_records(
 async def _sync_time(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
-    now = dt_util.now()
-    zone = zone_name(now.utcoffset() or timedelta(0)) if data[ATTR_TIME_ZONE] else None
-    await call_terminal(
-        entry, entry.runtime_data.client.set_date_time(now.replace(tzinfo=None), timezone=zone)
-    )
+    now, zone = clock_now(name_zone=data[ATTR_TIME_ZONE])
+    await call_terminal(entry, entry.runtime_data.client.set_date_time(now, timezone=zone))
     await _refresh(entry)
     return None
 

@@ -9,8 +9,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 
 from custom_components.facecapture.device_time import (
+    clock_now,
     device_time_to_utc,
-    local_now_for_device,
     zone_name,
     zone_of,
 )
@@ -44,13 +44,16 @@ async def test_conversion(hass: HomeAssistant) -> None:
     assert value == datetime(2024, 3, 5, 0, 15, 2, tzinfo=UTC)
 
 
-async def test_local_now_for_device(hass: HomeAssistant) -> None:
-    """Now on a terminal whose clock runs on UTC+8 is eight hours ahead of UTC, without a zone."""
-    now = local_now_for_device("UTC+8")
+async def test_clock_now(hass: HomeAssistant) -> None:
+    """The clock is set to Home Assistant's local time, naive; the zone only when asked for."""
+    await hass.config.async_set_time_zone("Asia/Shanghai")
+    now, zone = clock_now(name_zone=True)
     assert now.tzinfo is None
     assert abs((now - dt_util.utcnow().replace(tzinfo=None)) - timedelta(hours=8)) < timedelta(
         seconds=5
     )
+    assert zone == "UTC+8"
+    assert clock_now(name_zone=False)[1] is None
 
 
 @pytest.mark.parametrize(
