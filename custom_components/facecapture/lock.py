@@ -21,6 +21,7 @@ from .api import ControlMode
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import terminal_command
+from .settings import gate_control
 
 PARALLEL_UPDATES = 1
 
@@ -75,8 +76,7 @@ class FaceCaptureLock(FaceCaptureCoordinatorEntity, LockEntity):
     @property
     def hold_time(self) -> timedelta:
         """How long the terminal keeps the relay closed after a pulse."""
-        state = self.coordinator.data
-        gate = state.app_params.gate_control if state and state.app_params else None
+        gate = gate_control(self.coordinator.data)
         if gate is None or not gate.gpio_retention_time or gate.gpio_retention_time <= 0:
             return DEFAULT_HOLD_TIME
         return timedelta(milliseconds=gate.gpio_retention_time)
