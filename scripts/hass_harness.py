@@ -660,12 +660,8 @@ class HassClient:
 
         Raises ``HarnessError`` unless the flow ends in ``create_entry``.
         """
-        flow = await self.request(
-            "POST",
-            "/api/config/config_entries/flow",
-            {"handler": DOMAIN, "show_advanced_options": False},
-        )
-        if flow.get("type") != "form" or flow.get("step_id") != "user":
+        flow = await self._start_flow("server")
+        if flow.get("type") != "form" or flow.get("step_id") != "server":
             raise HarnessError(f"config flow did not ask for the terminal's address: {flow}")
         data: dict[str, Any] = {"host": host, "port": port}
         if username is not None:
@@ -681,6 +677,48 @@ class HassClient:
                 f"create_entry: errors={result.get('errors')} reason={result.get('reason')} "
                 f"({result})"
             )
+        entry: dict[str, Any] = result["result"]
+        return entry
+
+    async def _start_flow(self, way: str) -> dict[str, Any]:
+        """Start adding a terminal and answer how it is connected (the menu's ``way``)."""
+        menu = await self.request(
+            "POST",
+            "/api/config/config_entries/flow",
+            {"handler": DOMAIN, "show_advanced_options": False},
+        )
+        if menu.get("type") != "menu" or way not in menu.get("menu_options", ()):
+            raise HarnessError(f"config flow did not ask how the terminal is connected: {menu}")
+        flow: dict[str, Any] = await self.request(
+            "POST", f"/api/config/config_entries/flow/{menu['flow_id']}", {"next_step_id": way}
+        )
+        return flow
+
+    async def add_config_client_terminal(
+        self, enter_url: Callable[[str], Awaitable[Any]], *, timeout: float = 60
+    ) -> dict[str, Any]:
+        """Add a terminal that connects to Home Assistant, as a user would; the new entry.
+
+        The flow shows a URL; ``enter_url`` types it into the terminal's configuration-client
+        settings. The form is then sent, and the flow waits for the terminal's first heartbeat.
+        """
+        flow = await self._start_flow("config_client")
+        if flow.get("type") != "form" or flow.get("step_id") != "config_client":
+            raise HarnessError(f"config flow did not show the terminal's URL: {flow}")
+        url = flow["description_placeholders"]["url"]
+        await enter_url(url)
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        result = await self.request("POST", path, {"config_remote": False})
+
+        async def finished() -> dict[str, Any] | None:
+            nonlocal result
+            if result.get("type") in ("progress", "progress_done"):
+                result = await self.request("GET", path)
+            return result if result.get("type") not in ("progress", "progress_done") else None
+
+        await wait_until(finished, timeout=timeout, what="the terminal's first heartbeat")
+        if result.get("type") != "create_entry":
+            raise HarnessError(f"config flow for {url} ended in {result}")
         entry: dict[str, Any] = result["result"]
         return entry
 
@@ -721,6 +759,16 @@ class SimulatorClient:
         )
         return person
 
+    async def set_config_url(self, url: str | None) -> dict[str, Any]:
+        """Enter ``url`` in the terminal's configuration-client settings (None: turn it off)."""
+        section: dict[str, Any] = await self.request("POST", "/_sim/config_url", {"url": url})
+        return section
+
+    async def log(self) -> list[dict[str, Any]]:
+        """``GET /_sim/log``: what the terminal was told to show, say, play or switch."""
+        entries: list[dict[str, Any]] = await self.request("GET", "/_sim/log")
+        return entries
+
     async def capture(self, **kwargs: Any) -> dict[str, Any]:
         """Make a capture (``kind``, ``person_id``, ...); the push body it queued, without images."""
         push: dict[str, Any] = await self.request("POST", "/_sim/capture", kwargs)
@@ -749,6 +797,8 @@ class FaceCaptureStack:
     name: str = "Face capture"
     fresh: bool = True
     startup_timeout: float = 90.0
+    config_client: bool = False
+    """Add the terminal as a configuration client (it connects to Home Assistant, 1.1.3)."""
     hass_process: ManagedProcess | None = field(default=None, init=False)
     sim_process: ManagedProcess | None = field(default=None, init=False)
     session: aiohttp.ClientSession | None = field(default=None, init=False)
@@ -864,7 +914,10 @@ class FaceCaptureStack:
         self.hass = HassClient(self.session, self.base_url, token)
         self.timings["hass_ready"] = time.monotonic() - began
 
-        self.entry = await self.client.add_terminal(LOCALHOST, self.sim_port)
+        if self.config_client:
+            self.entry = await self.client.add_config_client_terminal(self.simulator.set_config_url)
+        else:
+            self.entry = await self.client.add_terminal(LOCALHOST, self.sim_port)
         entry_id = self.entry["entry_id"]
 
         async def loaded() -> dict[str, Any] | None:

@@ -72,6 +72,8 @@ class ConfigClient:
         self.retry_interval = retry_interval
         self.timeout = timeout
         self.results: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []
+        """Every command received, whole (``state.requests`` has it without the command id)."""
         self.heartbeats = 0
         self.timeouts = 0
         self.request_times: deque[float] = deque(maxlen=10_000)
@@ -142,7 +144,9 @@ class ConfigClient:
             command = as_command(text)
             if command is None:
                 continue
-            self._state.requests.append(command)
+            self.commands.append(command)
+            # As it would have arrived over HTTP: the id is the transport's, not the command's.
+            self._state.requests.append({k: v for k, v in command.items() if k not in _ID_KEYS})
             outcome = dispatch(self._state, command)
             result = outcome.reply
             for key in _ID_KEYS:

@@ -6,6 +6,8 @@ polled state lives in ``coordinator.py``; the push target is kept in ``push_targ
 
 from __future__ import annotations
 
+import time
+
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -14,7 +16,7 @@ from homeassistant.const import (
     CONF_USERNAME,
     Platform,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -26,12 +28,29 @@ from .api import (
     FaceCaptureAuthError,
     FaceCaptureClient,
     FaceCaptureError,
+    FaceCaptureOfflineError,
     FaceCaptureUnsupportedError,
     HardwareInfo,
+    LongPollTransport,
     VersionInfo,
 )
+from .availability import TerminalPresence
 from .captures import CaptureHub
-from .const import DOMAIN, LOGGER, MANUFACTURER
+from .config_client_webhook import (
+    ConfigClientReceiver,
+    async_get_receiver,
+    async_release_receiver,
+)
+from .const import (
+    CONF_CONFIG_REMOTE,
+    CONF_CONFIG_WEBHOOK_ID,
+    CONF_CONNECTION,
+    CONNECTION_CONFIG_CLIENT,
+    DOMAIN,
+    LOGGER,
+    MANUFACTURER,
+    OFFLINE_AFTER,
+)
 from .coordinator import (
     FaceCaptureConfigEntry,
     FaceCaptureCoordinator,
@@ -65,8 +84,29 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+def is_config_client(entry: FaceCaptureConfigEntry) -> bool:
+    """Whether the terminal fetches its commands from Home Assistant (document 1.1.3)."""
+    return entry.data.get(CONF_CONNECTION) == CONNECTION_CONFIG_CLIENT
+
+
+@callback
+def _async_config_client(
+    hass: HomeAssistant, entry: FaceCaptureConfigEntry
+) -> ConfigClientReceiver:
+    """The entry's command webhook, registered (it stays so across retries and reloads)."""
+    receiver = async_get_receiver(hass, entry.data[CONF_CONFIG_WEBHOOK_ID])
+    receiver.async_register(
+        title=entry.title,
+        serial=entry.unique_id,
+        local_only=not entry.data.get(CONF_CONFIG_REMOTE, False),
+    )
+    return receiver
+
+
 def client_for(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> FaceCaptureClient:
-    """A client for the entry's terminal on Home Assistant's shared session."""
+    """A client for the entry's terminal: over the command queue, or on the shared session."""
+    if is_config_client(entry):
+        return FaceCaptureClient(transport=_async_config_client(hass, entry).transport)
     return FaceCaptureClient(
         entry.data[CONF_HOST],
         entry.data.get(CONF_PORT, DEFAULT_PORT),
@@ -108,6 +148,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
         ) from err
+    except FaceCaptureOfflineError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="terminal_offline",
+            translation_placeholders={"error": str(err)},
+        ) from err
     except FaceCaptureError as err:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
@@ -117,6 +163,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     serial = entry.unique_id or hardware.device_sn or entry.entry_id
     coordinator = FaceCaptureCoordinator(hass, entry, client, has_4g=hardware.has_4g)
+    presence: TerminalPresence | None = None
+    if isinstance(client.transport, LongPollTransport):
+        presence = coordinator.presence = TerminalPresence(hass, entry, client.transport)
+        entry.async_on_unload(presence.async_start())
     await coordinator.async_config_entry_first_refresh()
 
     device_info = _device_info(serial, entry.title, hardware, version)
@@ -136,6 +186,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         serial=serial,
         version=version,
         device_info=device_info,
+        presence=presence,
     )
     PushReceiver(hass, entry).async_register()
     try:
@@ -175,5 +226,25 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant if it still pushes here."""
-    await async_point_away(hass, entry, client_for(hass, entry))
+    """Point the terminal away from Home Assistant if it still pushes (or asks) here."""
+    if not is_config_client(entry):
+        await async_point_away(hass, entry, client_for(hass, entry))
+        return
+    client = client_for(hass, entry)
+    transport = client.transport
+    assert isinstance(transport, LongPollTransport)
+    last = transport.last_contact
+    if last is not None and time.monotonic() - last < OFFLINE_AFTER.total_seconds():
+        # Through the queue while the terminal still asks; once it has stopped, nothing waits.
+        await async_point_away(hass, entry, client)
+        try:
+            await client.update_app_params({"extranet": {"enable": False}})
+            LOGGER.debug("%s no longer asks Home Assistant for commands", entry.title)
+        except FaceCaptureError as err:
+            LOGGER.warning(
+                "Could not turn off the configuration client of %s (%s): turn it off on the "
+                "terminal, or it keeps asking Home Assistant",
+                entry.title,
+                err,
+            )
+    await async_release_receiver(hass, entry.data[CONF_CONFIG_WEBHOOK_ID])

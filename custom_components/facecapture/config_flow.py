@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-import contextlib
 from typing import Any
 
 from homeassistant.components import webhook
@@ -24,23 +23,26 @@ import voluptuous as vol
 
 from .api import (
     DEFAULT_PORT,
-    Command,
     FaceCaptureAuthError,
     FaceCaptureClient,
     FaceCaptureError,
-    FaceCaptureUnsupportedError,
 )
+from .config_client_flow import ConfigClientSteps
 from .const import (
+    CONF_CONNECTION,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
     CONF_WEBHOOK_ID,
+    CONNECTION_CONFIG_CLIENT,
+    CONNECTION_SERVER,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
     DOMAIN,
     LOGGER,
 )
 from .coordinator import FaceCaptureConfigEntry
+from .identify import CannotIdentifyError, identify_client
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 _TEXT = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -64,12 +66,8 @@ def _connection_schema() -> vol.Schema:
     )
 
 
-class CannotIdentifyError(FaceCaptureError):
-    """The terminal answered but named no serial number."""
-
-
 async def identify(flow: ConfigFlow, data: Mapping[str, Any]) -> tuple[str, str]:
-    """Talk to the terminal; return its serial number and a title for the entry."""
+    """Talk to the terminal at the address given; return its serial number and a title."""
     client = FaceCaptureClient(
         data[CONF_HOST],
         int(data.get(CONF_PORT, DEFAULT_PORT)),
@@ -77,22 +75,11 @@ async def identify(flow: ConfigFlow, data: Mapping[str, Any]) -> tuple[str, str]
         username=data.get(CONF_USERNAME) or None,
         password=data.get(CONF_PASSWORD) or None,
     )
-    serial: str | None = None
-    with contextlib.suppress(FaceCaptureUnsupportedError):
-        serial = (await client.get_hardware_info()).device_sn
-    # Every reply names the device (section 1.4); the app params also carry the site's name.
-    reply = await client.request(Command.REQUEST_APP_PARAMS)
-    serial = serial or (str(reply["device_sn"]) if reply.get("device_sn") else None)
-    if not serial:
-        raise CannotIdentifyError
-    device_info = reply.get("device_info")
-    name = str(device_info.get("addr_name") or "").strip() if isinstance(device_info, dict) else ""
-
-    return serial, name or f"Face terminal {serial[-6:]}"
+    return await identify_client(client)
 
 
-class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Add a terminal by address; the serial number is the unique id."""
+class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
+    """Add a terminal by address, or one that connects to Home Assistant; the serial is the unique id."""
 
     VERSION = 1
     MINOR_VERSION = 2  # 1.2: no polling interval option (migrated in __init__.py)
@@ -114,6 +101,14 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
         return None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask how the terminal is connected (an address given directly is the first way)."""
+        if user_input is not None:
+            return await self.async_step_server(user_input)
+        return self.async_show_menu(
+            step_id="user", menu_options=[CONNECTION_SERVER, CONNECTION_CONFIG_CLIENT]
+        )
+
+    async def async_step_server(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the terminal's address and, for newer firmware, its credentials."""
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -129,7 +124,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
                     data={**user_input, CONF_WEBHOOK_ID: webhook.async_generate_id()},
                 )
         return self.async_show_form(
-            step_id="user",
+            step_id="server",
             data_schema=self.add_suggested_values_to_schema(_connection_schema(), user_input),
             errors=errors,
         )
@@ -144,6 +139,8 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for new credentials and check them against the same terminal."""
         errors: dict[str, str] = {}
         entry = self._get_reauth_entry()
+        if entry.data.get(CONF_CONNECTION) == CONNECTION_CONFIG_CLIENT:
+            return self.async_abort(reason="no_credentials")
         if user_input is not None:
             data = {
                 **entry.data,
@@ -169,6 +166,8 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
         """Change the address or credentials of the same terminal."""
         errors: dict[str, str] = {}
         entry = self._get_reconfigure_entry()
+        if entry.data.get(CONF_CONNECTION) == CONNECTION_CONFIG_CLIENT:
+            return await self.async_step_reconfigure_client()
         if user_input is not None:
             user_input[CONF_PORT] = int(user_input.get(CONF_PORT, DEFAULT_PORT))
             data = {CONF_USERNAME: "", CONF_PASSWORD: "", **user_input}

@@ -40,3 +40,15 @@ SEEN_PUSHES: Final = 512
 ISSUE_PUSH_TARGET_CHANGED: Final = "push_target_changed"
 ISSUE_PUSH_NOT_ARRIVING: Final = "push_not_arriving"
 ISSUE_NO_URL: Final = "no_push_url"
+
+CONF_CONNECTION: Final = "connection"
+"""How Home Assistant and the terminal talk: one of the two below (absent: the terminal is a server)."""
+CONNECTION_SERVER: Final = "server"
+CONNECTION_CONFIG_CLIENT: Final = "config_client"
+CONF_CONFIG_WEBHOOK_ID: Final = "config_webhook_id"
+"""The webhook a configuration client fetches its commands from (separate from the push one)."""
+CONF_CONFIG_REMOTE: Final = "config_remote"
+"""Whether the configuration-client webhook takes requests from outside the local network."""
+
+OFFLINE_AFTER: Final = timedelta(seconds=45)
+"""A configuration client asks at least every 15 s: three missed heartbeats and it is offline."""

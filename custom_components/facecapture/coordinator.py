@@ -22,6 +22,7 @@ from .api import (
     FaceCaptureClient,
     FaceCaptureConnectionError,
     FaceCaptureError,
+    FaceCaptureOfflineError,
     FaceCaptureUnsupportedError,
     FourGInfo,
     HardwareInfo,
@@ -32,6 +33,7 @@ from .const import DEFAULT_FEVER_LIMIT, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
+    from .availability import TerminalPresence
     from .captures import CaptureHub
     from .push_target import PushTarget
 
@@ -47,6 +49,13 @@ class FaceCaptureData:
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo
+    presence: TerminalPresence | None = None
+    """Set for a terminal that fetches its commands (configuration client)."""
+
+    @property
+    def online(self) -> bool:
+        """False while a configuration client has stopped asking for commands."""
+        return self.presence is None or self.presence.online
 
 
 type FaceCaptureConfigEntry = ConfigEntry[FaceCaptureData]
@@ -100,6 +109,7 @@ class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):
         self.has_4g = has_4g
         # Commands the terminal answered with code 2: never asked again for this entry's life.
         self.unsupported: set[str] = set()
+        self.presence: TerminalPresence | None = None
 
     async def _poll[T](self, command: Command, call: Callable[[], Awaitable[T]]) -> T | None:
         if command in self.unsupported:
@@ -114,6 +124,10 @@ class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):
             return None
 
     async def _async_update_data(self) -> TerminalState:
+        if self.presence is not None and not self.presence.online and self.data is not None:
+            # A configuration client that stopped asking would only time out; its entities are
+            # unavailable already, and its next heartbeat refreshes them.
+            return self.data
         try:
             clock = await self._poll(Command.REQUEST_DATE_TIME, self.client.get_date_time)
             polled_at = dt_util.utcnow()
@@ -133,6 +147,12 @@ class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):
         except FaceCaptureAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except FaceCaptureOfflineError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="terminal_offline",
+                translation_placeholders={"error": str(err)},
             ) from err
         except FaceCaptureConnectionError as err:
             raise UpdateFailed(

@@ -11,15 +11,17 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
+from .api import LongPollTransport
 from .captures import Capture
-from .const import CONF_PUSH_URL, CONF_WEBHOOK_ID, DOMAIN
-from .coordinator import FaceCaptureConfigEntry
+from .const import CONF_CONFIG_WEBHOOK_ID, CONF_PUSH_URL, CONF_WEBHOOK_ID, DOMAIN
+from .coordinator import FaceCaptureConfigEntry, FaceCaptureData
 
 # Names, ids, cards, ID card data, images, credentials, webhook ids: never in a diagnostics file.
 TO_REDACT = {
     CONF_PASSWORD,
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
+    CONF_CONFIG_WEBHOOK_ID,
     CONF_HOST,
     CONF_PUSH_URL,
     "password",
@@ -94,6 +96,23 @@ def _capture(capture: Capture | None) -> dict[str, Any] | None:
     }
 
 
+def _connection(runtime: FaceCaptureData) -> dict[str, Any]:
+    """How commands reach the terminal; for a configuration client, how its queue is doing."""
+    transport = runtime.client.transport
+    if not isinstance(transport, LongPollTransport) or runtime.presence is None:
+        return {"mode": "server"}
+    return {
+        "mode": "config_client",
+        "online": runtime.presence.online,
+        "last_contact": runtime.presence.last_contact.isoformat(),
+        "requests": transport.requests,
+        "queued": transport.queued,
+        "in_flight": transport.in_flight,
+        "hold_seconds": transport.hold,
+        "command_timeout_seconds": transport.timeout,
+    }
+
+
 def _issues(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> list[str]:
     """The repair issues open for this terminal, by kind."""
     suffix = f"_{entry.entry_id}"
@@ -120,6 +139,7 @@ async def async_get_config_entry_diagnostics(
             "app_params": state.app_params.raw if state.app_params else None,
             "hardware": state.hardware.raw if state.hardware else None,
             "version": dataclasses.asdict(runtime.version) if runtime.version else None,
+            "connection": _connection(runtime),
             "coordinator": {
                 "last_update_success": coordinator.last_update_success,
                 "last_exception": type(coordinator.last_exception).__name__

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .availability import availability_signal
 from .captures import Capture
 from .coordinator import FaceCaptureConfigEntry, FaceCaptureCoordinator
 
@@ -21,6 +23,20 @@ class FaceCaptureEntity(Entity):
         self._attr_unique_id = f"{entry.runtime_data.serial}_{description.key}"
         self._attr_device_info = entry.runtime_data.device_info
 
+    @property
+    def available(self) -> bool:
+        """Unavailable while a terminal that fetches its commands has stopped asking."""
+        return super().available and self.entry.runtime_data.online
+
+    async def async_added_to_hass(self) -> None:
+        """Show the terminal coming and going."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, availability_signal(self.entry), self.async_write_ha_state
+            )
+        )
+
 
 class FaceCaptureCoordinatorEntity(CoordinatorEntity[FaceCaptureCoordinator], FaceCaptureEntity):
     """An entity showing polled state."""
@@ -29,6 +45,11 @@ class FaceCaptureCoordinatorEntity(CoordinatorEntity[FaceCaptureCoordinator], Fa
         """Follow the entry's coordinator."""
         super().__init__(entry.runtime_data.coordinator)
         FaceCaptureEntity.__init__(self, entry, description)
+
+    @property
+    def available(self) -> bool:
+        """The last poll worked and the terminal is there."""
+        return super().available and self.entry.runtime_data.online
 
 
 class FaceCapturePushEntity(FaceCaptureEntity):

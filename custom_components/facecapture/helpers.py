@@ -20,6 +20,7 @@ from .api import (
     FaceCaptureConnectionError,
     FaceCaptureDeviceError,
     FaceCaptureError,
+    FaceCaptureOfflineError,
     FaceCaptureValidationError,
 )
 from .const import DOMAIN
@@ -61,6 +62,12 @@ def translate_error(err: FaceCaptureError) -> HomeAssistantError:
         )
     if isinstance(err, FaceCaptureAuthError):
         return HomeAssistantError(translation_domain=DOMAIN, translation_key="invalid_auth")
+    if isinstance(err, FaceCaptureOfflineError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="terminal_offline",
+            translation_placeholders={"error": str(err)},
+        )
     if isinstance(err, FaceCaptureConnectionError):
         return HomeAssistantError(
             translation_domain=DOMAIN,

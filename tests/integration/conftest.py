@@ -16,9 +16,15 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.facecapture import config_client_webhook
+from custom_components.facecapture.config_client_webhook import async_get_receiver
 from custom_components.facecapture.const import (
+    CONF_CONFIG_REMOTE,
+    CONF_CONFIG_WEBHOOK_ID,
+    CONF_CONNECTION,
     CONF_PUSH_URL,
     CONF_WEBHOOK_ID,
+    CONNECTION_CONFIG_CLIENT,
     DOMAIN,
 )
 from simulator import Simulator
@@ -26,6 +32,7 @@ from simulator import Simulator
 from .common import SERIAL, setup_platform
 
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+CONFIG_WEBHOOK_ID = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
 INTERNAL_URL = "http://127.0.0.1:8123"
 
 
@@ -44,6 +51,57 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def quick_command_queue() -> Generator[None]:
+    """Hold idle heartbeats 1 s and give up on a command after 3 s, so that tests stay quick."""
+    with (
+        patch.object(config_client_webhook, "HOLD", 1.0),
+        patch.object(config_client_webhook, "COMMAND_TIMEOUT", 3.0),
+    ):
+        yield
+
+
+# The modules whose tests talk to the terminal through every platform and every action: they run
+# both ways, over HTTP and through the configuration-client queue. The others are about one way
+# (the push webhook, the config flow, set-up over HTTP) and run over HTTP, as do the entity
+# snapshots, taken at a frozen time (a held heartbeat waits on the event loop's clock).
+BOTH_WAYS = frozenset(
+    {
+        "test_binary_sensor",
+        "test_button",
+        "test_camera",
+        "test_lock",
+        "test_notify",
+        "test_number",
+        "test_select",
+        "test_services_control",
+        "test_services_persons",
+        "test_services_policy",
+        "test_switch",
+        "test_text",
+    }
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Give every test that sets an entry up its transport(s), unless its module chose one."""
+    if "transport" not in metafunc.fixturenames or hasattr(metafunc.module, "transport"):
+        return
+    if any(
+        "transport" in marker.args[0] for marker in metafunc.definition.iter_markers("parametrize")
+    ):
+        return
+    if metafunc.module.__name__.rsplit(".", 1)[-1] in BOTH_WAYS:
+        metafunc.parametrize("transport", ["http", "queue"], indirect=True)
+
+
+@pytest.fixture
+def transport(request: pytest.FixtureRequest) -> str:
+    """How commands reach the terminal: POSTs to it (http), or the queue it fetches them from."""
+    param: str = getattr(request, "param", "http")
+    return param
+
+
 @pytest.fixture
 def simulator_options() -> dict[str, object]:
     """Constructor options of the simulator; tests override this fixture."""
@@ -55,7 +113,8 @@ async def simulator(
     hass: HomeAssistant, socket_enabled: None, simulator_options: dict[str, object]
 ) -> AsyncIterator[Simulator]:
     """A terminal on 127.0.0.1 with two registered persons, its clock in Home Assistant's zone."""
-    sim = Simulator(SERIAL, resend_interval=0.2, reboot_seconds=0.3, **simulator_options)  # type: ignore[arg-type]
+    options: dict[str, object] = {"config_retry_interval": 0.2, **simulator_options}
+    sim = Simulator(SERIAL, resend_interval=0.2, reboot_seconds=0.3, **options)  # type: ignore[arg-type]
     sim.state.clock.utc_offset = dt_util.now().utcoffset() or timedelta(0)
     await sim.start()
     sim.add_person("1001", "Alice")
@@ -74,8 +133,23 @@ def entry_options() -> dict[str, object]:
 
 
 @pytest.fixture
-def mock_config_entry(simulator: Simulator, entry_options: dict[str, object]) -> MockConfigEntry:
-    """A config entry for the simulator."""
+async def ha_server(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
+    """Home Assistant's real HTTP stack, on a real port of 127.0.0.1 (one per test)."""
+    assert await async_setup_component(hass, "http", {})
+    return await hass_client_no_auth()
+
+
+@pytest.fixture
+def mock_config_entry(
+    request: pytest.FixtureRequest,
+    simulator: Simulator,
+    entry_options: dict[str, object],
+    transport: str,
+) -> MockConfigEntry:
+    """A config entry for the simulator, reached over HTTP or through the command queue."""
+    if transport == "queue":
+        entry: MockConfigEntry = request.getfixturevalue("config_client_entry")
+        return entry
     return MockConfigEntry(
         domain=DOMAIN,
         title="Front gate",
@@ -83,6 +157,40 @@ def mock_config_entry(simulator: Simulator, entry_options: dict[str, object]) ->
         data={CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
         options=entry_options,
     )
+
+
+@pytest.fixture
+async def config_client_entry(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry_options: dict[str, object],
+    ha_server: TestClient,
+) -> AsyncIterator[MockConfigEntry]:
+    """An entry for the simulator as a configuration client of Home Assistant's real webhook.
+
+    As the config flow leaves it: the command webhook registered (holding the terminal) and the
+    terminal given its URL.
+    """
+    assert await async_setup_component(hass, "webhook", {})
+    async_get_receiver(hass, CONFIG_WEBHOOK_ID).async_register(
+        title="Front gate", serial=SERIAL, local_only=True
+    )
+    simulator.set_config_url(
+        f"http://127.0.0.1:{ha_server.server.port}/api/webhook/{CONFIG_WEBHOOK_ID}"
+    )
+    yield MockConfigEntry(
+        domain=DOMAIN,
+        title="Front gate",
+        unique_id=SERIAL,
+        data={
+            CONF_CONNECTION: CONNECTION_CONFIG_CLIENT,
+            CONF_CONFIG_WEBHOOK_ID: CONFIG_WEBHOOK_ID,
+            CONF_CONFIG_REMOTE: False,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+        options=entry_options,
+    )
+    simulator.set_config_url(None)
 
 
 @pytest.fixture
@@ -120,13 +228,9 @@ def no_platforms() -> Generator[None]:
 
 
 @pytest.fixture
-async def http_client(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-) -> TestClient:
-    """Home Assistant's real HTTP stack, on a real port of 127.0.0.1."""
-    return await hass_client_no_auth()
+async def http_client(init_integration: MockConfigEntry, ha_server: TestClient) -> TestClient:
+    """Home Assistant's real HTTP stack, on a real port of 127.0.0.1, the entry set up."""
+    return ha_server
 
 
 @pytest.fixture
@@ -134,21 +238,20 @@ async def live_push(
     hass: HomeAssistant,
     simulator: Simulator,
     internal_url: str,
-    hass_client_no_auth: ClientSessionGenerator,
+    ha_server: TestClient,
+    mock_config_entry: MockConfigEntry,
 ) -> MockConfigEntry:
     """An entry set up so that the simulator really posts to Home Assistant's HTTP server.
 
     The test server gets its port only when it starts, so the push address is given as an
     override, as a user whose Home Assistant sits behind another address would.
     """
-    assert await async_setup_component(hass, "http", {})
-    client = await hass_client_no_auth()
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Front gate",
         unique_id=SERIAL,
-        data={CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
-        options={CONF_PUSH_URL: f"http://127.0.0.1:{client.server.port}"},
+        data=dict(mock_config_entry.data),
+        options={CONF_PUSH_URL: f"http://127.0.0.1:{ha_server.server.port}"},
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -30,11 +30,22 @@ def no_setup() -> object:
         yield mock
 
 
+async def start_server_flow(hass: HomeAssistant) -> ConfigFlowResult:
+    """Start adding a terminal and answer the menu: Home Assistant connects to it."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "user"
+    assert result["menu_options"] == ["server", "config_client"]
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "server"}
+    )
+
+
 async def test_user_flow_creates_entry(hass: HomeAssistant, simulator: Simulator) -> None:
     """Host and port are enough; the serial becomes the unique id and a webhook id is made."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await start_server_flow(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "server"
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port}
     )
@@ -63,7 +74,7 @@ async def test_user_flow_invalid_auth_then_success(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
     """Newer firmware with HTTP auth: wrong credentials say so, right ones create the entry."""
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await start_server_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {

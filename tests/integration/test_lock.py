@@ -222,6 +222,7 @@ async def test_unlock_refused_by_terminal(
     assert hass.states.get(entity_id).state == LockState.LOCKED
 
 
+@pytest.mark.parametrize("transport", ["http"])  # frozen time: a held heartbeat never ends
 async def test_unload_cancels_relock(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -424,6 +424,7 @@ async def test_entry_not_loaded(
     assert len(simulator.requests) == sent
 
 
+@pytest.mark.parametrize("transport", ["http"])  # about the terminal as server
 async def test_terminal_unreachable(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:

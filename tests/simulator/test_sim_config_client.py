@@ -54,7 +54,8 @@ async def test_heartbeat_command_result_cycle(sim: Simulator, receiver: Receiver
     assert "command_id" not in third
     assert bodies[4]["cmd"] == "heart beat"  # back to asking
     assert sim.state.volume == 33
-    assert {"cmd": "request date time", "command_id": 7} in sim.requests
+    assert {"cmd": "request date time", "command_id": 7} in sim.config_client.commands
+    assert {"cmd": "request date time"} in sim.requests
 
 
 async def test_non_command_replies_and_unreachable_server(
