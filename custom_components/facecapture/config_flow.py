@@ -31,16 +31,19 @@ from .api import (
     FaceCaptureUnsupportedError,
 )
 from .const import (
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
     CONF_SCAN_INTERVAL,
     CONF_WEBHOOK_ID,
+    DEFAULT_KEEP_CAPTURES_DAYS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
+    MAX_KEEP_CAPTURES_DAYS,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
@@ -196,7 +199,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant, and how often the terminal is polled."""
+    """How pushes reach Home Assistant, how often the terminal is polled, captures on disk."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form; saving reloads the entry, which writes the push target again."""
@@ -207,6 +210,9 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                 errors[CONF_PUSH_URL] = "invalid_url"
             else:
                 user_input[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
+                user_input[CONF_KEEP_CAPTURES_DAYS] = int(
+                    user_input.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+                )
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -233,6 +239,18 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                         max=MAX_SCAN_INTERVAL,
                         step=1,
                         unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_KEEP_CAPTURES_DAYS,
+                    default=options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_KEEP_CAPTURES_DAYS,
+                        step=1,
+                        unit_of_measurement="d",
                         mode=NumberSelectorMode.BOX,
                     )
                 ),

@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.const import (
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
@@ -228,7 +229,12 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_SCAN_INTERVAL: 30}
+    options = {
+        CONF_PUSH_AUTO: True,
+        CONF_PUSH_REMOTE: False,
+        CONF_SCAN_INTERVAL: 30,
+        CONF_KEEP_CAPTURES_DAYS: 7,
+    }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_PUSH_URL: "192.168.1.10:8123"}
     )
@@ -254,4 +260,5 @@ async def test_options_without_override(
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
         CONF_SCAN_INTERVAL: 120,
+        CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
     }
