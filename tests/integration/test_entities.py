@@ -42,6 +42,7 @@ def fixed_image_token() -> Generator[None]:
 @pytest.mark.parametrize(
     "platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.EVENT, Platform.IMAGE]
 )
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
@@ -50,7 +51,7 @@ async def test_entities(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
-    """Every entity of a platform, as created for the simulated terminal."""
+    """Every entity of a platform, as created for the simulated terminal (disabled ones too)."""
     with patch("custom_components.facecapture.PLATFORMS", [platform]):
         mock_config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -72,6 +73,7 @@ async def test_four_g_sensors(
     assert operator.state not in ("unknown", "unavailable")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_states_after_capture(
     hass: HomeAssistant, http_client: TestClient, snapshot: SnapshotAssertion
 ) -> None:
@@ -124,3 +126,12 @@ async def test_operator_sensor_disabled_by_default(
     assert entry is not None
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert hass.states.get("sensor.front_gate_mobile_operator") is None
+
+
+async def test_last_capture_sensor_disabled_by_default(
+    hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The capture time is the Face event's own state: its sensor is there but off."""
+    entry = entity_registry.async_get("sensor.front_gate_last_capture")
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
