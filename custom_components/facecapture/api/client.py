@@ -26,6 +26,7 @@ from .const import (
     DEFAULT_PORT,
     DEFAULT_REQUEST_VERSION,
     DEFAULT_TIMEOUT,
+    MAX_AUDIO_BYTES,
     MAX_DOWNLOAD_CHUNK,
     MAX_PAGE_SIZE,
     MAX_SCHEDULE_KINDS,
@@ -721,6 +722,10 @@ class FaceCaptureClient:
         """Play a WAV sent with the request (2.12.2)."""
         if not (wav.startswith(b"RIFF") and wav[8:12] == b"WAVE"):
             raise FaceCaptureValidationError("The terminal plays WAV audio only")
+        if len(wav) > MAX_AUDIO_BYTES:
+            raise FaceCaptureValidationError(
+                f"The audio is {len(wav)} bytes; the terminal takes at most {MAX_AUDIO_BYTES}"
+            )
         await self.request(
             Command.PLAY_AUDIO_STREAM, {"audio": {"format": "wav", "data": encode_base64(wav)}}
         )
