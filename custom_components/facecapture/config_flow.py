@@ -45,6 +45,7 @@ from .const import (
     MIN_SCAN_INTERVAL,
 )
 from .coordinator import FaceCaptureConfigEntry
+from .speech import speech_options_schema, validate_speech_options
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 _TEXT = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -205,7 +206,8 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             url = str(user_input.get(CONF_PUSH_URL) or "").strip()
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
-            else:
+            validate_speech_options(self.hass, user_input, errors)
+            if not errors:
                 user_input[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
@@ -236,6 +238,7 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                         mode=NumberSelectorMode.BOX,
                     )
                 ),
+                **speech_options_schema(self.hass),
             }
         )
         return self.async_show_form(

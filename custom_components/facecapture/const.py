@@ -16,6 +16,9 @@ CONF_PUSH_AUTO: Final = "push_auto"
 CONF_PUSH_URL: Final = "push_url"
 CONF_PUSH_REMOTE: Final = "push_remote"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_TTS_ENGINE: Final = "tts_engine"
+"""A TTS engine entity the terminal speaks through; absent: the terminal's own (Chinese) TTS."""
+CONF_TTS_LANGUAGE: Final = "tts_language"
 
 DEFAULT_PUSH_AUTO: Final = True
 DEFAULT_PUSH_REMOTE: Final = False
