@@ -27,7 +27,6 @@ from custom_components.facecapture.audio import async_convert
 from custom_components.facecapture.const import (
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
-    CONF_SCAN_INTERVAL,
     CONF_TTS_ENGINE,
     CONF_TTS_LANGUAGE,
     DOMAIN,
@@ -210,7 +209,7 @@ async def test_engine_without_tts_loaded(
     assert err.value.translation_key == "tts_engine_failed"
 
 
-OPTIONS = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_SCAN_INTERVAL: 60}
+OPTIONS = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ from .errors import (
     FaceCaptureConnectionError,
     FaceCaptureDeviceError,
     FaceCaptureError,
+    FaceCaptureOfflineError,
     FaceCaptureParseError,
     FaceCaptureResponseError,
     FaceCaptureUnsupportedError,
@@ -40,6 +41,7 @@ from .errors import (
     error_for_code,
 )
 from .images import ImageFormat, check_image, decode_base64, detect_image_format, encode_base64
+from .long_poll import LongPollTransport
 from .models import (
     AppParams,
     AudioClip,
@@ -65,6 +67,7 @@ from .models import (
     format_device_time,
     parse_device_time,
 )
+from .transport import CommandTransport, HttpTransport
 
 __version__ = "0.1.0"
 
@@ -81,6 +84,7 @@ __all__ = [
     "AppParams",
     "AudioClip",
     "Command",
+    "CommandTransport",
     "ControlMode",
     "DeleteScope",
     "DeviceTime",
@@ -90,6 +94,7 @@ __all__ = [
     "FaceCaptureConnectionError",
     "FaceCaptureDeviceError",
     "FaceCaptureError",
+    "FaceCaptureOfflineError",
     "FaceCaptureParseError",
     "FaceCaptureResponseError",
     "FaceCaptureUnsupportedError",
@@ -98,8 +103,10 @@ __all__ = [
     "FirmwareInfo",
     "FourGInfo",
     "HardwareInfo",
+    "HttpTransport",
     "ImageFormat",
     "LcdDisplayItem",
+    "LongPollTransport",
     "Person",
     "PersonData",
     "PersonPage",
