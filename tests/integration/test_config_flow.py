@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.const import (
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
@@ -234,10 +235,11 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_PUSH_AUTO,
         CONF_PUSH_URL,
         CONF_PUSH_REMOTE,
+        CONF_KEEP_CAPTURES_DAYS,
         CONF_TTS_ENGINE,
         CONF_TTS_LANGUAGE,
     }
-    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
+    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_PUSH_URL: "192.168.1.10:8123"}
     )
@@ -259,4 +261,8 @@ async def test_options_without_override(
         result["flow_id"], {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True}
+    assert mock_config_entry.options == {
+        CONF_PUSH_AUTO: False,
+        CONF_PUSH_REMOTE: True,
+        CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
+    }

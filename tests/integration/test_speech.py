@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.facecapture import speech
 from custom_components.facecapture.audio import async_convert
 from custom_components.facecapture.const import (
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_TTS_ENGINE,
@@ -209,7 +210,7 @@ async def test_engine_without_tts_loaded(
     assert err.value.translation_key == "tts_engine_failed"
 
 
-OPTIONS = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
+OPTIONS = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 0}
 
 
 @pytest.mark.parametrize(
