@@ -16,10 +16,13 @@ CONF_PUSH_AUTO: Final = "push_auto"
 CONF_PUSH_URL: Final = "push_url"
 CONF_PUSH_REMOTE: Final = "push_remote"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_KEEP_PERSONS: Final = "keep_persons"
+"""Opt-in: keep the person directory (ids, names) on disk so that a restart need not read it again."""
 
 DEFAULT_PUSH_AUTO: Final = True
 DEFAULT_PUSH_REMOTE: Final = False
 DEFAULT_SCAN_INTERVAL: Final = 60
+DEFAULT_KEEP_PERSONS: Final = False
 MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 3600
 
@@ -41,3 +44,8 @@ SEEN_PUSHES: Final = 512
 ISSUE_PUSH_TARGET_CHANGED: Final = "push_target_changed"
 ISSUE_PUSH_NOT_ARRIVING: Final = "push_not_arriving"
 ISSUE_NO_URL: Final = "no_push_url"
+
+SUBENTRY_PERSON_LINK: Final = "person_link"
+"""A config subentry linking one terminal person to a Home Assistant person."""
+CONF_PERSON_ID: Final = "person_id"
+CONF_HA_PERSON: Final = "ha_person"

@@ -33,11 +33,13 @@ class FaceCaptureEventEntity(FaceCapturePushEntity, EventEntity):
     """Fires recognized, denied, stranger or detected, with who and how."""
 
     def _async_apply(self, capture: Capture) -> bool:
+        captures = self.entry.runtime_data.captures
         data = capture_event_data(
             capture,
             device_id=self.registry_entry.device_id if self.registry_entry else None,
             serial=self.entry.runtime_data.serial,
-            fever_limit=self.entry.runtime_data.captures.fever_limit(),
+            fever_limit=captures.fever_limit(),
+            ha_person=captures.ha_person(capture.push),
         )
         data.pop("realtime")  # always true here: catch-up captures never reach the entity
         self._trigger_event(str(capture.result), data)

@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.const import (
+    CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
@@ -237,7 +238,11 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         result["flow_id"], {**options, CONF_PUSH_URL: "http://192.168.1.10:8123/"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {**options, CONF_PUSH_URL: "http://192.168.1.10:8123"}
+    assert mock_config_entry.options == {
+        **options,
+        CONF_PUSH_URL: "http://192.168.1.10:8123",
+        CONF_KEEP_PERSONS: False,
+    }
 
 
 async def test_options_without_override(
@@ -254,4 +259,5 @@ async def test_options_without_override(
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
         CONF_SCAN_INTERVAL: 120,
+        CONF_KEEP_PERSONS: False,
     }
