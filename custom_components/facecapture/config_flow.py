@@ -40,16 +40,12 @@ from .const import (
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
-    CONF_SCAN_INTERVAL,
     CONF_WEBHOOK_ID,
     DEFAULT_KEEP_PERSONS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
-    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
     SUBENTRY_PERSON_LINK,
 )
 from .coordinator import FaceCaptureConfigEntry
@@ -108,6 +104,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a terminal by address; the serial number is the unique id."""
 
     VERSION = 1
+    MINOR_VERSION = 2  # 1.2: no polling interval option (migrated in __init__.py)
 
     async def _async_validate(
         self, data: Mapping[str, Any], errors: dict[str, str]
@@ -200,7 +197,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: FaceCaptureConfigEntry) -> FaceCaptureOptionsFlow:
-        """The push and polling options."""
+        """The push options."""
         return FaceCaptureOptionsFlow()
 
     @classmethod
@@ -213,7 +210,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant, and how often the terminal is polled."""
+    """How pushes reach Home Assistant."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form; saving reloads the entry, which writes the push target again."""
@@ -223,7 +220,6 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
             else:
-                user_input[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -241,18 +237,6 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
                 ): BooleanSelector(),
-                vol.Required(
-                    CONF_SCAN_INTERVAL,
-                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=MAX_SCAN_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
                 vol.Required(
                     CONF_KEEP_PERSONS,
                     default=options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
