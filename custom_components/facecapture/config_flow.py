@@ -36,16 +36,19 @@ from .api import (
     FaceCaptureUnsupportedError,
 )
 from .const import (
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
     CONF_WEBHOOK_ID,
+    DEFAULT_KEEP_CAPTURES_DAYS,
     DEFAULT_KEEP_PERSONS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
     DOMAIN,
     LOGGER,
+    MAX_KEEP_CAPTURES_DAYS,
     SUBENTRY_PERSON_LINK,
 )
 from .coordinator import FaceCaptureConfigEntry
@@ -210,7 +213,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant."""
+    """How pushes reach Home Assistant, and whether captures are kept on disk."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form; saving reloads the entry, which writes the push target again."""
@@ -220,6 +223,9 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
             else:
+                user_input[CONF_KEEP_CAPTURES_DAYS] = int(
+                    user_input.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+                )
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -237,6 +243,18 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
                 ): BooleanSelector(),
+                vol.Required(
+                    CONF_KEEP_CAPTURES_DAYS,
+                    default=options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_KEEP_CAPTURES_DAYS,
+                        step=1,
+                        unit_of_measurement="d",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
                 vol.Required(
                     CONF_KEEP_PERSONS,
                     default=options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
