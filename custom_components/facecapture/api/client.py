@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
+import errno
 import hashlib
 import ipaddress
 import json
@@ -43,6 +44,8 @@ from .const import (
 from .errors import (
     FaceCaptureAuthError,
     FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
+    FaceCaptureHostNotFoundError,
     FaceCaptureResponseError,
     FaceCaptureValidationError,
     error_for_code,
@@ -108,6 +111,18 @@ def upload_info_for_url(url: str) -> JsonObject:
         "server_port": parts.port or (443 if parts.scheme == "https" else 80),
         "service_url": path,
     }
+
+
+def _connection_error(err: BaseException, message: str) -> FaceCaptureConnectionError:
+    """The connection error that says why: host not found, nothing listening, or else."""
+    cause = err.os_error if isinstance(err, aiohttp.ClientConnectorError) else err
+    if isinstance(err, aiohttp.ClientConnectorDNSError) or isinstance(cause, socket.gaierror):
+        return FaceCaptureHostNotFoundError(message)
+    if isinstance(cause, ConnectionRefusedError) or (
+        isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+    ):
+        return FaceCaptureConnectionRefusedError(message)
+    return FaceCaptureConnectionError(message)
 
 
 def _range(name: str, value: int, low: int, high: int) -> int:
@@ -203,9 +218,7 @@ class FaceCaptureClient:
                 f"Timed out after {timeout or self.timeout:g} s waiting for '{command}' at {self.host}"
             ) from err
         except (aiohttp.ClientError, socket.gaierror, OSError) as err:
-            raise FaceCaptureConnectionError(
-                f"Cannot reach {self.host}:{self.port}: {err}"
-            ) from err
+            raise _connection_error(err, f"Cannot reach {self.host}:{self.port}: {err}") from err
         if status == 401:
             raise FaceCaptureAuthError(f"{self.host} refused the credentials (HTTP 401)")
         if status >= 500:
