@@ -65,6 +65,7 @@ from .models import (
     format_device_time,
     parse_device_time,
 )
+from .network import NetworkInfo, normalize_mac
 
 __version__ = "0.1.0"
 
@@ -100,6 +101,7 @@ __all__ = [
     "HardwareInfo",
     "ImageFormat",
     "LcdDisplayItem",
+    "NetworkInfo",
     "Person",
     "PersonData",
     "PersonPage",
@@ -128,6 +130,7 @@ __all__ = [
     "encode_base64",
     "error_for_code",
     "format_device_time",
+    "normalize_mac",
     "parse_device_time",
     "upload_info_for_url",
 ]

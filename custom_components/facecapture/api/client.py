@@ -75,6 +75,7 @@ from .models import (
     parse_media_list,
     parse_schedule,
 )
+from .network import NetworkInfo
 
 _HEADERS = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
 
@@ -927,3 +928,10 @@ class FaceCaptureClient:
     async def get_version(self) -> VersionInfo:
         """Protocol and firmware versions (newer firmware; the document does not list it)."""
         return VersionInfo.from_dict(await self.request(Command.GET_VERSION))
+
+    async def get_network(self) -> NetworkInfo:
+        """Network settings with the MAC address (newer firmware; the document does not list it).
+
+        Older firmware answers code 2 (``FaceCaptureUnsupportedError``).
+        """
+        return NetworkInfo.from_dict(await self.request(Command.GET_NETWORK))
