@@ -22,6 +22,20 @@ class FaceCaptureEntity(Entity):
         self._attr_unique_id = f"{entry.runtime_data.serial}_{description.key}"
         self._attr_device_info = entry.runtime_data.device_info
 
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes (Home Assistant 2026.11).
+
+        Nothing here is keyed on the entity id: listeners are keyed on the entry, so there is
+        nothing to move. Home Assistant 2026.2 to 2026.10 lack the hook (they remove and re-add
+        the entity instead), so the base class is called only where it has it. Every class of
+        ours that overrides ``async_added_to_hass`` repeats this opt-in: Home Assistant counts
+        it only on that class or a subclass of it.
+        """
+        parent = getattr(super(), "async_entity_id_changed", None)
+        if parent is not None:
+            parent(old_entity_id)
+
 
 class FaceCaptureCoordinatorEntity(CoordinatorEntity[FaceCaptureCoordinator], FaceCaptureEntity):
     """An entity showing polled state."""
@@ -30,6 +44,11 @@ class FaceCaptureCoordinatorEntity(CoordinatorEntity[FaceCaptureCoordinator], Fa
         """Follow the entry's coordinator."""
         super().__init__(entry.runtime_data.coordinator)
         FaceCaptureEntity.__init__(self, entry, description)
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the coordinator listener is not keyed on it."""
+        super().async_entity_id_changed(old_entity_id)
 
 
 class FaceCapturePushEntity(FaceCaptureEntity):
@@ -55,6 +74,11 @@ class FaceCapturePushEntity(FaceCaptureEntity):
         self.async_on_remove(runtime.captures.async_add_listener(self._async_capture))
         self.async_on_remove(runtime.coordinator.async_add_listener(self._async_poll_done))
         self._available_written = self.available
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the capture listener is keyed on the entry."""
+        super().async_entity_id_changed(old_entity_id)
 
     @callback
     def _async_poll_done(self) -> None:
