@@ -8,7 +8,7 @@ hours after an outage never looks like someone standing at the door now.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -90,6 +90,7 @@ class CaptureHub:
         self.fever_limit = fever_limit
         self._seen: OrderedDict[PushKey, None] = OrderedDict()
         self._listeners: list[Callable[[Capture], None]] = []
+        self._keepers: list[Callable[[Capture], Mapping[str, Any]]] = []
         self.last: Capture | None = None
         self.last_recognized: Capture | None = None
         self.last_message_at: datetime | None = None
@@ -132,6 +133,20 @@ class CaptureHub:
         return remove
 
     @callback
+    def async_add_keeper(self, keeper: Callable[[Capture], Mapping[str, Any]]) -> CALLBACK_TYPE:
+        """Call ``keeper`` with every new capture before its event fires; its fields join the event.
+
+        The capture archive is one: it keeps the pictures and adds the paths that serve them.
+        """
+        self._keepers.append(keeper)
+
+        @callback
+        def remove() -> None:
+            self._keepers.remove(keeper)
+
+        return remove
+
+    @callback
     def async_process(self, push: FacePush) -> None:
         """Fire the event for a new capture and, if it is real-time, update the entities."""
         now = dt_util.utcnow()
@@ -140,6 +155,8 @@ class CaptureHub:
         data = capture_event_data(
             capture, device_id=self._device_id(), serial=self.serial, fever_limit=self.fever_limit()
         )
+        for keeper in self._keepers:
+            data.update(keeper(capture))
         self.pushes += 1
         self.last_event = data
         self.hass.bus.async_fire(EVENT_FACE, data)

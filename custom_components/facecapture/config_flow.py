@@ -35,14 +35,17 @@ from .api import (
     FaceCaptureUnsupportedError,
 )
 from .const import (
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
     CONF_WEBHOOK_ID,
+    DEFAULT_KEEP_CAPTURES_DAYS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
     DOMAIN,
     LOGGER,
+    MAX_KEEP_CAPTURES_DAYS,
 )
 from .coordinator import FaceCaptureConfigEntry
 
@@ -237,7 +240,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant."""
+    """How pushes reach Home Assistant, and whether captures are kept on disk."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form; saving reloads the entry, which writes the push target again."""
@@ -247,6 +250,9 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
             else:
+                user_input[CONF_KEEP_CAPTURES_DAYS] = int(
+                    user_input.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+                )
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -264,6 +270,18 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
                 ): BooleanSelector(),
+                vol.Required(
+                    CONF_KEEP_CAPTURES_DAYS,
+                    default=options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_KEEP_CAPTURES_DAYS,
+                        step=1,
+                        unit_of_measurement="d",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
             }
         )
         return self.async_show_form(

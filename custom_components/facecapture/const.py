@@ -40,3 +40,8 @@ SEEN_PUSHES: Final = 512
 ISSUE_PUSH_TARGET_CHANGED: Final = "push_target_changed"
 ISSUE_PUSH_NOT_ARRIVING: Final = "push_not_arriving"
 ISSUE_NO_URL: Final = "no_push_url"
+
+CONF_KEEP_CAPTURES_DAYS: Final = "keep_captures_days"
+"""Days the captures' pictures stay on disk; 0 (the default) keeps nothing on disk."""
+DEFAULT_KEEP_CAPTURES_DAYS: Final = 0
+MAX_KEEP_CAPTURES_DAYS: Final = 365

@@ -32,6 +32,7 @@ from .const import DEFAULT_FEVER_LIMIT, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
+    from .capture_history import CaptureHistory
     from .captures import CaptureHub
     from .push_target import PushTarget
 
@@ -47,6 +48,7 @@ class FaceCaptureData:
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo
+    history: CaptureHistory
 
 
 type FaceCaptureConfigEntry = ConfigEntry[FaceCaptureData]

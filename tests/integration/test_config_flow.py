@@ -23,6 +23,7 @@ from custom_components.facecapture.api import (
 )
 from custom_components.facecapture.config_flow import _check_placeholder
 from custom_components.facecapture.const import (
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
@@ -290,8 +291,13 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     # Home Assistant chooses how often to poll: no interval among the options.
-    assert set(result["data_schema"].schema) == {CONF_PUSH_AUTO, CONF_PUSH_URL, CONF_PUSH_REMOTE}
-    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
+    assert set(result["data_schema"].schema) == {
+        CONF_PUSH_AUTO,
+        CONF_PUSH_URL,
+        CONF_PUSH_REMOTE,
+        CONF_KEEP_CAPTURES_DAYS,
+    }
+    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_PUSH_URL: "192.168.1.10:8123"}
     )
@@ -313,7 +319,11 @@ async def test_options_without_override(
         result["flow_id"], {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True}
+    assert mock_config_entry.options == {
+        CONF_PUSH_AUTO: False,
+        CONF_PUSH_REMOTE: True,
+        CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
+    }
 
 
 async def test_reauth_address_trouble_goes_to_the_form(

@@ -13,6 +13,7 @@ from .const import (
     MAX_ID_BYTES,
     MAX_NAME_BYTES,
     MAX_PAGE_SIZE,
+    MAX_SHORT_NAME_BYTES,
     MAX_TTS_BYTES,
     Command,
     ControlMode,
@@ -32,6 +33,7 @@ from .errors import (
     FaceCaptureDeviceError,
     FaceCaptureError,
     FaceCaptureHostNotFoundError,
+    FaceCaptureOfflineError,
     FaceCaptureParseError,
     FaceCaptureResponseError,
     FaceCaptureUnsupportedError,
@@ -40,6 +42,7 @@ from .errors import (
     error_for_code,
 )
 from .images import ImageFormat, check_image, decode_base64, detect_image_format, encode_base64
+from .long_poll import LongPollTransport
 from .models import (
     AppParams,
     AudioClip,
@@ -66,6 +69,7 @@ from .models import (
     parse_device_time,
 )
 from .network import NetworkInfo, normalize_mac
+from .transport import CommandTransport, HttpTransport
 
 __version__ = "0.1.0"
 
@@ -76,10 +80,12 @@ __all__ = [
     "MAX_ID_BYTES",
     "MAX_NAME_BYTES",
     "MAX_PAGE_SIZE",
+    "MAX_SHORT_NAME_BYTES",
     "MAX_TTS_BYTES",
     "AppParams",
     "AudioClip",
     "Command",
+    "CommandTransport",
     "ControlMode",
     "DeleteScope",
     "DeviceTime",
@@ -91,6 +97,7 @@ __all__ = [
     "FaceCaptureDeviceError",
     "FaceCaptureError",
     "FaceCaptureHostNotFoundError",
+    "FaceCaptureOfflineError",
     "FaceCaptureParseError",
     "FaceCaptureResponseError",
     "FaceCaptureUnsupportedError",
@@ -99,8 +106,10 @@ __all__ = [
     "FirmwareInfo",
     "FourGInfo",
     "HardwareInfo",
+    "HttpTransport",
     "ImageFormat",
     "LcdDisplayItem",
+    "LongPollTransport",
     "NetworkInfo",
     "Person",
     "PersonData",

@@ -7,6 +7,7 @@ hierarchy so that callers catch as broadly or as narrowly as they need:
     +-- FaceCaptureConnectionError   timeouts, refused or reset connections, HTTP 5xx
     |   +-- FaceCaptureConnectionRefusedError   nothing listens at that address and port
     |   +-- FaceCaptureHostNotFoundError        the host name does not resolve
+    |   +-- FaceCaptureOfflineError  a configuration client that did not come to fetch a command
     +-- FaceCaptureAuthError         HTTP 401 (and, through FaceCaptureDeviceAuthError, code 4)
     +-- FaceCaptureResponseError     a reply that is not valid JSON or not a reply to the request
     +-- FaceCaptureParseError        a pushed body that cannot be understood
@@ -36,6 +37,10 @@ class FaceCaptureConnectionRefusedError(FaceCaptureConnectionError):
 
 class FaceCaptureHostNotFoundError(FaceCaptureConnectionError):
     """The host name does not resolve (DNS), so nothing was even tried."""
+
+
+class FaceCaptureOfflineError(FaceCaptureConnectionError):
+    """A terminal that fetches its commands (configuration client) did not ask for this one in time."""
 
 
 class FaceCaptureAuthError(FaceCaptureError):
