@@ -34,6 +34,7 @@ from .device_time import device_time_to_utc
 if TYPE_CHECKING:
     from .capture_history import CaptureHistory
     from .captures import CaptureHub
+    from .person_directory import PersonDirectory
     from .push_target import PushTarget
 
 
@@ -45,6 +46,7 @@ class FaceCaptureData:
     coordinator: FaceCaptureCoordinator
     captures: CaptureHub
     push_target: PushTarget
+    directory: PersonDirectory
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo

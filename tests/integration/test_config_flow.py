@@ -24,9 +24,12 @@ from custom_components.facecapture.api import (
 from custom_components.facecapture.config_flow import _check_placeholder
 from custom_components.facecapture.const import (
     CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
+    CONF_TTS_ENGINE,
+    CONF_TTS_LANGUAGE,
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
@@ -296,6 +299,9 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_PUSH_URL,
         CONF_PUSH_REMOTE,
         CONF_KEEP_CAPTURES_DAYS,
+        CONF_TTS_ENGINE,
+        CONF_TTS_LANGUAGE,
+        CONF_KEEP_PERSONS,
     }
     options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
     result = await hass.config_entries.options.async_configure(
@@ -306,7 +312,11 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         result["flow_id"], {**options, CONF_PUSH_URL: "http://192.168.1.10:8123/"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {**options, CONF_PUSH_URL: "http://192.168.1.10:8123"}
+    assert mock_config_entry.options == {
+        **options,
+        CONF_PUSH_URL: "http://192.168.1.10:8123",
+        CONF_KEEP_PERSONS: False,
+    }
 
 
 async def test_options_without_override(
@@ -323,6 +333,7 @@ async def test_options_without_override(
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
         CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
+        CONF_KEEP_PERSONS: False,
     }
 
 
