@@ -66,7 +66,7 @@ def test_every_entity_opts_in_to_in_place_changes() -> None:
     ``async_entity_id_changed``; otherwise the entity is still removed and added again.
     """
     classes = _entity_classes()
-    assert len(classes) == 13
+    assert len(classes) == 14
     for cls in classes:
         mro = cls.__mro__
         for index, hooked in enumerate(mro):
