@@ -209,7 +209,10 @@ async def _check_page(page: Page, name: str) -> None:
 
 
 def _same_origin(url: str, page_url: str) -> bool:
-    return URL(url).origin() == URL(page_url).origin()
+    try:
+        return URL(url).origin() == URL(page_url).origin()
+    except ValueError:  # blob:, data:, about: have no origin of their own
+        return False
 
 
 async def _settle(page: Page, seconds: float = 1.5) -> None:
