@@ -254,10 +254,12 @@ def write_config_dir(
     log_level: str = "info",
     name: str = "Face capture",
     copy_integration: bool = False,
+    recorder: bool = False,
 ) -> None:
     """Write configuration.yaml, onboarding done and the integration into ``config_dir``.
 
     ``frontend=True`` needs the home-assistant-frontend package (``scripts/setup --demo``).
+    ``recorder=True`` keeps every bus event in ``home-assistant_v2.db`` (the soak counts them).
     The integration is symlinked from the repository unless ``copy_integration``.
     """
     config_dir.mkdir(parents=True, exist_ok=True)
@@ -283,12 +285,14 @@ def write_config_dir(
     ]
     if frontend:
         # What a person opening the UI expects besides the entities: the logbook and history.
-        lines += ["frontend:", "recorder:", "logbook:", "history:"]
+        lines += ["frontend:", "recorder:", "logbook:", "history:", "media_source:"]
     else:
         tree = config_dir / "no-frontend"
         for sub in _FRONTEND_TREE:
             (tree / "hass_frontend" / sub).mkdir(parents=True, exist_ok=True)
         lines += ["frontend:", f"  development_repo: {json.dumps(str(tree))}"]
+        if recorder:
+            lines += ["recorder:"]
     (config_dir / "configuration.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     storage = config_dir / ".storage"

@@ -6,8 +6,10 @@ polled state lives in ``coordinator.py``; the push target is kept in ``push_targ
 
 from __future__ import annotations
 
+import shutil
 import time
 
+from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntry, ConfigEntryChange
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -21,21 +23,29 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
 from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,
     FaceCaptureClient,
+    FaceCaptureDeviceError,
     FaceCaptureError,
     FaceCaptureOfflineError,
+    FaceCaptureResponseError,
     FaceCaptureUnsupportedError,
     HardwareInfo,
     LongPollTransport,
+    NetworkInfo,
     VersionInfo,
 )
 from .availability import TerminalPresence
-from .captures import CaptureHub
+from .capture_archive import CaptureArchive
+from .capture_files import CLEANUP_INTERVAL, CaptureFiles, captures_root
+from .capture_history import CaptureHistory
+from .captures import Capture, CaptureHub
 from .config_client_webhook import (
     ConfigClientReceiver,
     async_get_receiver,
@@ -45,7 +55,12 @@ from .const import (
     CONF_CONFIG_REMOTE,
     CONF_CONFIG_WEBHOOK_ID,
     CONF_CONNECTION,
+    CONF_HA_PERSON,
+    CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     CONNECTION_CONFIG_CLIENT,
+    DEFAULT_KEEP_CAPTURES_DAYS,
+    DEFAULT_KEEP_PERSONS,
     DOMAIN,
     LOGGER,
     MANUFACTURER,
@@ -57,6 +72,9 @@ from .coordinator import (
     FaceCaptureData,
     fever_limit,
 )
+from .person_directory import PersonDirectory
+from .person_links import linked_person, person_links
+from .picture_views import async_register_views
 from .push_target import PushTarget, async_point_away
 from .services import async_setup_services
 from .webhook import PushReceiver
@@ -68,6 +86,7 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.IMAGE,
     Platform.LOCK,
+    Platform.MEDIA_PLAYER,
     Platform.NOTIFY,
     Platform.NUMBER,
     Platform.SELECT,
@@ -79,8 +98,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once for all terminals: they target a terminal's device."""
+    """Register the actions and the picture views once for all terminals."""
     async_setup_services(hass)
+    async_register_views(hass)
     return True
 
 
@@ -117,22 +137,42 @@ def client_for(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> FaceCaptur
 
 
 def _device_info(
-    serial: str, title: str, hardware: HardwareInfo, version: VersionInfo | None
+    serial: str,
+    title: str,
+    hardware: HardwareInfo,
+    version: VersionInfo | None,
+    network: NetworkInfo | None,
 ) -> DeviceInfo:
+    """The device as the terminal describes itself: the board is the model, the chip hardware."""
     board = hardware.board.model if hardware.board else None
     chip = hardware.chip.model if hardware.chip else None
     firmware = version.firmware if version else None
-    return DeviceInfo(
+    info = DeviceInfo(
         identifiers={(DOMAIN, serial)},
         manufacturer=MANUFACTURER,
         model=board or "Face capture terminal",
-        model_id=chip,
         name=title,
         serial_number=serial,
         hw_version=chip,
         sw_version=(firmware.app_version if firmware else None)
         or (version.protocol_version if version else None),
     )
+    if network is not None and network.mac:
+        info["connections"] = {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(network.mac))}
+    return info
+
+
+async def _network(client: FaceCaptureClient) -> NetworkInfo | None:
+    """The terminal's network settings, when its firmware tells them (the MAC, for the device).
+
+    `get network` is the vendor tool's, not the document's: a terminal that refuses it or
+    answers it oddly is set up without a MAC rather than not at all.
+    """
+    try:
+        return await client.get_network()
+    except (FaceCaptureDeviceError, FaceCaptureResponseError) as err:
+        LOGGER.debug("No network settings from the terminal: %s", err)
+        return None
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
@@ -144,6 +184,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
             version: VersionInfo | None = await client.get_version()
         except FaceCaptureUnsupportedError:
             version = None
+        network = await _network(client)
     except FaceCaptureAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -169,24 +210,36 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         entry.async_on_unload(presence.async_start())
     await coordinator.async_config_entry_first_refresh()
 
-    device_info = _device_info(serial, entry.title, hardware, version)
+    device_info = _device_info(serial, entry.title, hardware, version, network)
     device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **device_info)
     captures = CaptureHub(
         hass,
         serial=serial,
         device_id=lambda: device.id,
         fever_limit=lambda: fever_limit(coordinator.data),
+        linked_person=lambda person_id: linked_person(entry, person_id),
     )
+    history = await _async_setup_history(hass, entry, client, captures, serial)
     push_target = PushTarget(hass, entry, client)
+    directory = PersonDirectory(
+        hass,
+        client,
+        entry_id=entry.entry_id,
+        title=entry.title,
+        persist=entry.options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
+    )
+    await directory.async_load()
     entry.runtime_data = FaceCaptureData(
         client=client,
         coordinator=coordinator,
         captures=captures,
         push_target=push_target,
+        directory=directory,
         serial=serial,
         version=version,
         device_info=device_info,
         presence=presence,
+        history=history,
     )
     PushReceiver(hass, entry).async_register()
     try:
@@ -204,8 +257,74 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     entry.async_on_unload(coordinator.async_add_listener(check_push_health))
     entry.async_on_unload(push_target.async_clear_issues)
+    _follow_persons(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_setup_history(
+    hass: HomeAssistant,
+    entry: FaceCaptureConfigEntry,
+    client: FaceCaptureClient,
+    captures: CaptureHub,
+    serial: str,
+) -> CaptureHistory:
+    """Hold recent captures' pictures in memory and, if the user opted in, on disk."""
+    archive = CaptureArchive(entry.entry_id)
+    files = CaptureFiles(
+        hass, serial, entry.options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+    )
+    if files.enabled:
+        archive.async_add_saver(files.async_save)
+        entry.async_on_unload(
+            async_track_time_interval(hass, files.async_cleanup, CLEANUP_INTERVAL)
+        )
+    # Also when not kept: what an earlier opt-in left on disk goes.
+    await files.async_cleanup()
+    entry.async_on_unload(captures.async_add_keeper(archive.async_keep))
+    return CaptureHistory(client, archive, files)
+
+
+def _follow_persons(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
+    """Keep the person directory in step, and reload when the person links change."""
+    runtime = entry.runtime_data
+    directory, coordinator = runtime.directory, runtime.coordinator
+
+    @callback
+    def check_count() -> None:
+        if coordinator.last_update_success:
+            directory.async_check_count(coordinator.data.person_count)
+
+    @callback
+    def check_capture(capture: Capture) -> None:
+        match = capture.push.match
+        if not (match and match.is_encryption):  # a ciphertext id is never in the directory
+            directory.async_check_id(capture.push.person_id)
+
+    def link_snapshot() -> dict[str, tuple[str, str]]:
+        return {
+            person_id: (subentry.subentry_id, subentry.data[CONF_HA_PERSON])
+            for person_id, subentry in person_links(entry).items()
+        }
+
+    links = link_snapshot()
+
+    @callback
+    def links_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        # Each link owns a sensor: a reload adds and names them like a fresh start does.
+        if (
+            change is ConfigEntryChange.UPDATED
+            and changed.entry_id == entry.entry_id
+            and link_snapshot() != links
+        ):
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(coordinator.async_add_listener(check_count))
+    entry.async_on_unload(runtime.captures.async_add_listener(check_capture))
+    entry.async_on_unload(directory.async_start(entry))
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, links_changed)
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
@@ -226,7 +345,10 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant if it still pushes (or asks) here."""
+    """Point the terminal away from Home Assistant; delete captures and persons kept on disk."""
+    await PersonDirectory.async_remove_store(hass, entry.entry_id)
+    if entry.unique_id:
+        await hass.async_add_executor_job(shutil.rmtree, captures_root(hass, entry.unique_id), True)
     if not is_config_client(entry):
         await async_point_away(hass, entry, client_for(hass, entry))
         return

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlowWithReload,
+)
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -25,24 +30,36 @@ from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,
     FaceCaptureClient,
+    FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
     FaceCaptureError,
+    FaceCaptureHostNotFoundError,
+    FaceCaptureResponseError,
 )
 from .config_client_flow import ConfigClientSteps
 from .const import (
     CONF_CONNECTION,
+    CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
     CONF_WEBHOOK_ID,
     CONNECTION_CONFIG_CLIENT,
     CONNECTION_SERVER,
+    DEFAULT_KEEP_CAPTURES_DAYS,
+    DEFAULT_KEEP_PERSONS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
     DOMAIN,
     LOGGER,
+    MAX_KEEP_CAPTURES_DAYS,
+    SUBENTRY_PERSON_LINK,
 )
 from .coordinator import FaceCaptureConfigEntry
 from .identify import CannotIdentifyError, identify_client
+from .person_links import PersonLinkFlow
+from .speech import speech_options_schema, validate_speech_options
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 _TEXT = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -66,8 +83,25 @@ def _connection_schema() -> vol.Schema:
     )
 
 
+_CONNECTION_FIELDS = (CONF_HOST, CONF_PORT, CONF_USERNAME, CONF_PASSWORD)
+_CREDENTIAL_FIELDS = (CONF_USERNAME, CONF_PASSWORD)
+
+
+def _check_placeholder(data: Mapping[str, Any] | None) -> dict[str, str]:
+    """The README's reachability check for the address typed, as a placeholder for the texts.
+
+    (A placeholder because its JSON braces cannot be written in a translation.)
+    """
+    data = data or {}
+    host = str(data.get(CONF_HOST) or "").strip() or "TERMINAL"
+    port = data.get(CONF_PORT) or DEFAULT_PORT
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return {"curl_check": f"""curl -d '{{"cmd":"get hardware info"}}' http://{host}:{port}/"""}
+
+
 async def identify(flow: ConfigFlow, data: Mapping[str, Any]) -> tuple[str, str]:
-    """Talk to the terminal at the address given; return its serial number and a title."""
+    """Talk to the terminal; return its serial number and a title for the entry."""
     client = FaceCaptureClient(
         data[CONF_HOST],
         int(data.get(CONF_PORT, DEFAULT_PORT)),
@@ -85,12 +119,29 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
     MINOR_VERSION = 2  # 1.2: no polling interval option (migrated in __init__.py)
 
     async def _async_validate(
-        self, data: Mapping[str, Any], errors: dict[str, str]
+        self, data: Mapping[str, Any], errors: dict[str, str], *, fields: Container[str] = ()
     ) -> tuple[str, str] | None:
+        """Identify the terminal; on failure put the cause next to the field it concerns.
+
+        ``fields`` are the form's fields: a cause whose field the form does not show (the
+        address, in the re-authentication form) goes to the form as a whole.
+        """
+
+        def error(field: str, key: str) -> None:
+            errors[field if field in fields else "base"] = key
+
         try:
             return await identify(self, data)
         except FaceCaptureAuthError:
-            errors["base"] = "invalid_auth"
+            error(CONF_PASSWORD, "invalid_auth")
+        except FaceCaptureHostNotFoundError:
+            error(CONF_HOST, "host_not_found")
+        except FaceCaptureConnectionRefusedError:
+            error(CONF_PORT, "connection_refused")
+        except FaceCaptureConnectionError:
+            error(CONF_HOST, "no_answer")
+        except FaceCaptureResponseError:
+            error(CONF_PORT, "not_a_terminal")
         except CannotIdentifyError:
             errors["base"] = "no_serial"
         except FaceCaptureError:
@@ -113,7 +164,7 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input[CONF_PORT] = int(user_input.get(CONF_PORT, DEFAULT_PORT))
-            if found := await self._async_validate(user_input, errors):
+            if found := await self._async_validate(user_input, errors, fields=_CONNECTION_FIELDS):
                 serial, title = found
                 await self.async_set_unique_id(serial, raise_on_progress=False)
                 self._abort_if_unique_id_configured(
@@ -127,6 +178,7 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
             step_id="server",
             data_schema=self.add_suggested_values_to_schema(_connection_schema(), user_input),
             errors=errors,
+            description_placeholders=_check_placeholder(user_input),
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
@@ -147,7 +199,7 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
                 CONF_USERNAME: user_input.get(CONF_USERNAME, ""),
                 CONF_PASSWORD: user_input.get(CONF_PASSWORD, ""),
             }
-            if found := await self._async_validate(data, errors):
+            if found := await self._async_validate(data, errors, fields=_CREDENTIAL_FIELDS):
                 await self.async_set_unique_id(found[0])
                 self._abort_if_unique_id_mismatch(reason="wrong_device")
                 return self.async_update_reload_and_abort(entry, data=data)
@@ -156,7 +208,11 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(_credentials_schema()), {CONF_USERNAME: entry.data.get(CONF_USERNAME)}
             ),
-            description_placeholders={"host": entry.data[CONF_HOST], "title": entry.title},
+            description_placeholders={
+                "host": entry.data[CONF_HOST],
+                "title": entry.title,
+                **_check_placeholder(entry.data),
+            },
             errors=errors,
         )
 
@@ -171,7 +227,7 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
         if user_input is not None:
             user_input[CONF_PORT] = int(user_input.get(CONF_PORT, DEFAULT_PORT))
             data = {CONF_USERNAME: "", CONF_PASSWORD: "", **user_input}
-            if found := await self._async_validate(data, errors):
+            if found := await self._async_validate(data, errors, fields=_CONNECTION_FIELDS):
                 await self.async_set_unique_id(found[0])
                 self._abort_if_unique_id_mismatch(reason="wrong_device")
                 return self.async_update_reload_and_abort(entry, data_updates=data)
@@ -182,6 +238,7 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(_connection_schema(), suggested),
             errors=errors,
+            description_placeholders=_check_placeholder(suggested),
         )
 
     @staticmethod
@@ -190,9 +247,17 @@ class FaceCaptureConfigFlow(ConfigClientSteps, domain=DOMAIN):
         """The push options."""
         return FaceCaptureOptionsFlow()
 
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: FaceCaptureConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Links from the terminal's persons to Home Assistant people."""
+        return {SUBENTRY_PERSON_LINK: PersonLinkFlow}
+
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant."""
+    """How pushes reach Home Assistant, and whether captures are kept on disk."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form; saving reloads the entry, which writes the push target again."""
@@ -201,7 +266,11 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             url = str(user_input.get(CONF_PUSH_URL) or "").strip()
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
-            else:
+            validate_speech_options(self.hass, user_input, errors)
+            if not errors:
+                user_input[CONF_KEEP_CAPTURES_DAYS] = int(
+                    user_input.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+                )
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -219,6 +288,23 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
                 ): BooleanSelector(),
+                vol.Required(
+                    CONF_KEEP_CAPTURES_DAYS,
+                    default=options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_KEEP_CAPTURES_DAYS,
+                        step=1,
+                        unit_of_measurement="d",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Required(
+                    CONF_KEEP_PERSONS,
+                    default=options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
+                ): BooleanSelector(),
+                **speech_options_schema(self.hass),
             }
         )
         return self.async_show_form(

@@ -34,7 +34,9 @@ from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
     from .availability import TerminalPresence
+    from .capture_history import CaptureHistory
     from .captures import CaptureHub
+    from .person_directory import PersonDirectory
     from .push_target import PushTarget
 
 
@@ -46,9 +48,11 @@ class FaceCaptureData:
     coordinator: FaceCaptureCoordinator
     captures: CaptureHub
     push_target: PushTarget
+    directory: PersonDirectory
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo
+    history: CaptureHistory
     presence: TerminalPresence | None = None
     """Set for a terminal that fetches its commands (configuration client)."""
 
