@@ -37,6 +37,7 @@ from custom_components.facecapture.const import (
     CONNECTION_CONFIG_CLIENT,
     DOMAIN,
 )
+from custom_components.facecapture.diagnostics import async_get_config_entry_diagnostics
 from simulator import Simulator
 
 from .common import SERIAL, call_action, entity_id_of, setup_platform
@@ -371,3 +372,17 @@ async def test_shutdown_answers_held_requests(
     receiver = hass.data[DATA_RECEIVERS][CONFIG_WEBHOOK_ID]
     await hass.async_stop()
     assert await receiver.transport.idle_reply() == EMPTY
+
+
+async def test_diagnostics_show_the_queue(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """How commands reach the terminal, without the command webhook's secret id."""
+    diagnostics = await async_get_config_entry_diagnostics(hass, init_integration)
+    connection = diagnostics["connection"]
+    assert connection["mode"] == "config_client"
+    assert connection["online"] is True
+    assert connection["requests"] >= 1
+    assert (connection["queued"], connection["hold_seconds"]) == (0, 1.0)
+    assert diagnostics["entry"]["config"][CONF_CONFIG_WEBHOOK_ID] == "**REDACTED**"
+    assert CONFIG_WEBHOOK_ID not in str(diagnostics)
