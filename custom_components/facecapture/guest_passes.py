@@ -34,6 +34,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
+from .api.push import FacePush
 from .const import DOMAIN, LOGGER
 
 STORAGE_KEY: Final = f"{DOMAIN}.guest_passes"
@@ -275,6 +276,15 @@ def is_pass_token(text: str | None) -> bool:
     return text is not None and text.strip().upper().startswith(TOKEN_PREFIX)
 
 
+def public_qr_data(push: FacePush) -> str | None:
+    """A capture's QR code as events and entities may show it: a guest pass token never.
+
+    The token may still open the gate; the event names the pass by its id instead.
+    """
+    text = push.qr_code.qr_data if push.qr_code else None
+    return None if is_pass_token(text) else text
+
+
 def parse_token(text: str) -> tuple[str, bytes] | None:
     """The pass id and tag a token carries, or None when it is not well formed."""
     body = text.strip().upper().removeprefix(TOKEN_PREFIX)
@@ -482,6 +492,24 @@ class GuestPasses:
         if len(self._recent) > RECENT_CHECKS:
             self._recent.popitem(last=False)
         return result
+
+    @callback
+    def async_check_push(
+        self, push: FacePush, *, device_id: str, serial: str, now: datetime | None = None
+    ) -> PassCheck | None:
+        """Judge the QR code a real-time capture carries; None without one, or for a catch-up.
+
+        A capture delivered late (``is_realtime`` 0) opens nothing, so it is not judged and counts
+        no use. ``serial`` stands in when the push does not name its terminal.
+        """
+        if not push.is_realtime or push.qr_code is None:
+            return None
+        return self.async_check(
+            push.qr_code.qr_data,
+            device_id=device_id,
+            capture_key=capture_key_of(push.device_sn or serial, push.sequence_no, push.cap_time),
+            now=now,
+        )
 
     def _check(
         self, qr_data: str, device_id: str, capture_key: CaptureKey, now: datetime
