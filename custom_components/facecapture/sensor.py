@@ -16,7 +16,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.push import FaceResult
@@ -171,6 +171,11 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
             self._attr_extra_state_attributes = {
                 key: state.attributes.get(key) for key in ("person_id", "score")
             }
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the restored state moves with it."""
+        super().async_entity_id_changed(old_entity_id)
 
     def _async_apply(self, capture: Capture) -> bool:
         description = self.entity_description

@@ -57,6 +57,7 @@ from .guest_pass_services import async_setup_guest_pass_services
 from .helpers import call_terminal, device_entries, validation_error
 from .person_links import async_link, async_person_source
 from .photos import PHOTO_FIELDS, async_photo_for_call, async_required_photo_for_call
+from .speech import async_speak, speech_engine
 
 SERVICE_OPEN_GATE: Final = "open_gate"
 SERVICE_WIEGAND_OUTPUT: Final = "wiegand_output"
@@ -248,8 +249,9 @@ async def _wiegand_output(
 async def _speak(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
-    _check_bytes(ATTR_TEXT, data[ATTR_TEXT], MAX_TTS_BYTES)
-    await call_terminal(entry, entry.runtime_data.client.tts_play(data[ATTR_TEXT]))
+    if speech_engine(entry) is None:  # the terminal's own TTS: its byte limit, named by field
+        _check_bytes(ATTR_TEXT, data[ATTR_TEXT], MAX_TTS_BYTES)
+    await call_terminal(entry, async_speak(hass, entry, data[ATTR_TEXT]))
     return None
 
 

@@ -35,6 +35,10 @@ class FaceCaptureSettingDescription[V](EntityDescription):
     path: tuple[str, ...] | None = None
     set_fn: Callable[[FaceCaptureClient, V], Awaitable[None]] | None = None
     entity_category: EntityCategory | None = EntityCategory.CONFIG
+    # A calmer device page (and device-trigger list): a setting is created disabled unless a
+    # household changes it now and then; its description then says so. The rest is one click
+    # away under the device's entities.
+    entity_registry_enabled_default: bool = False
 
     def has_fn(self, state: TerminalState) -> bool:
         """Whether the terminal has this setting: it reports a value for it.
@@ -82,6 +86,16 @@ def body_temperature(state: TerminalState) -> BodyTemperatureParams | None:
 def gate_control(state: TerminalState) -> GateControl | None:
     """`gate_control`: relay and Wiegand output."""
     return state.app_params.gate_control if state.app_params else None
+
+
+def volume(state: TerminalState) -> int | None:
+    """The speaker volume in percent (2.18), None when the terminal has no volume command."""
+    return state.volume
+
+
+async def write_volume(client: FaceCaptureClient, percent: float) -> None:
+    """Set the speaker volume (2.18): the volume number and the media player both write here."""
+    await client.set_volume(round(percent))
 
 
 class FaceCaptureSettingEntity[V](FaceCaptureCoordinatorEntity):

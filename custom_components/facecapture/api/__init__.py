@@ -8,7 +8,9 @@ package covers all three and knows nothing about Home Assistant.
 from .client import FaceCaptureClient, upload_info_for_url
 from .commands import DisplayText, PersonData, argb
 from .const import (
+    AUDIO_SAMPLE_RATE,
     DEFAULT_PORT,
+    MAX_AUDIO_BYTES,
     MAX_CUSTOMER_TEXT_BYTES,
     MAX_ID_BYTES,
     MAX_NAME_BYTES,
@@ -29,8 +31,10 @@ from .errors import (
     DEVICE_ERRORS,
     FaceCaptureAuthError,
     FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
     FaceCaptureDeviceError,
     FaceCaptureError,
+    FaceCaptureHostNotFoundError,
     FaceCaptureOfflineError,
     FaceCaptureParseError,
     FaceCaptureResponseError,
@@ -66,13 +70,16 @@ from .models import (
     format_device_time,
     parse_device_time,
 )
+from .network import NetworkInfo, normalize_mac
 from .transport import CommandTransport, HttpTransport
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AUDIO_SAMPLE_RATE",
     "DEFAULT_PORT",
     "DEVICE_ERRORS",
+    "MAX_AUDIO_BYTES",
     "MAX_CUSTOMER_TEXT_BYTES",
     "MAX_ID_BYTES",
     "MAX_NAME_BYTES",
@@ -90,8 +97,10 @@ __all__ = [
     "FaceCaptureAuthError",
     "FaceCaptureClient",
     "FaceCaptureConnectionError",
+    "FaceCaptureConnectionRefusedError",
     "FaceCaptureDeviceError",
     "FaceCaptureError",
+    "FaceCaptureHostNotFoundError",
     "FaceCaptureOfflineError",
     "FaceCaptureParseError",
     "FaceCaptureResponseError",
@@ -105,6 +114,7 @@ __all__ = [
     "ImageFormat",
     "LcdDisplayItem",
     "LongPollTransport",
+    "NetworkInfo",
     "Person",
     "PersonData",
     "PersonPage",
@@ -133,6 +143,7 @@ __all__ = [
     "encode_base64",
     "error_for_code",
     "format_device_time",
+    "normalize_mac",
     "parse_device_time",
     "upload_info_for_url",
 ]

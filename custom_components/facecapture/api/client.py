@@ -23,6 +23,7 @@ from .const import (
     DEFAULT_PORT,
     DEFAULT_REQUEST_VERSION,
     DEFAULT_TIMEOUT,
+    MAX_AUDIO_BYTES,
     MAX_DOWNLOAD_CHUNK,
     MAX_ID_BYTES,
     MAX_PAGE_SIZE,
@@ -65,6 +66,7 @@ from .models import (
     parse_media_list,
     parse_schedule,
 )
+from .network import NetworkInfo
 from .transport import CommandTransport, HttpTransport
 
 # The envelope of every request (1.3): the client writes these, a command's fields never do.
@@ -775,6 +777,10 @@ class FaceCaptureClient:
         """Play a WAV sent with the request (2.12.2)."""
         if not (wav.startswith(b"RIFF") and wav[8:12] == b"WAVE"):
             raise FaceCaptureValidationError("The terminal plays WAV audio only")
+        if len(wav) > MAX_AUDIO_BYTES:
+            raise FaceCaptureValidationError(
+                f"The audio is {len(wav)} bytes; the terminal takes at most {MAX_AUDIO_BYTES}"
+            )
         await self.request(
             Command.PLAY_AUDIO_STREAM, {"audio": {"format": "wav", "data": encode_base64(wav)}}
         )
@@ -968,3 +974,10 @@ class FaceCaptureClient:
     async def get_version(self) -> VersionInfo:
         """Protocol and firmware versions (newer firmware; the document does not list it)."""
         return VersionInfo.from_dict(await self.request(Command.GET_VERSION))
+
+    async def get_network(self) -> NetworkInfo:
+        """Network settings with the MAC address (newer firmware; the document does not list it).
+
+        Older firmware answers code 2 (``FaceCaptureUnsupportedError``).
+        """
+        return NetworkInfo.from_dict(await self.request(Command.GET_NETWORK))
