@@ -41,6 +41,11 @@ class GuestPassCountSensor(FaceCaptureEntity, SensorEntity):
         self.async_on_remove(guest_passes(self.hass).async_add_listener(self._passes_changed))
 
     @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the pass listener is not keyed on the entity id."""
+        super().async_entity_id_changed(old_entity_id)
+
+    @callback
     def _passes_changed(self) -> None:
         self.async_write_ha_state()
 

@@ -16,6 +16,7 @@ from custom_components.facecapture import (
     button,
     camera,
     event,
+    guest_pass_sensor,
     image,
     lock,
     notify,
@@ -41,6 +42,7 @@ def _entity_classes() -> list[type[FaceCaptureEntity]]:
         button,
         camera,
         event,
+        guest_pass_sensor,
         image,
         lock,
         notify,
@@ -66,7 +68,7 @@ def test_every_entity_opts_in_to_in_place_changes() -> None:
     ``async_entity_id_changed``; otherwise the entity is still removed and added again.
     """
     classes = _entity_classes()
-    assert len(classes) == 13
+    assert len(classes) == 15
     for cls in classes:
         mro = cls.__mro__
         for index, hooked in enumerate(mro):
