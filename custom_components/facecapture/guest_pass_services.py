@@ -118,24 +118,20 @@ CREATE_SCHEMA: Final = vol.Schema(
 )
 
 
+LIST_SCHEMA: Final = vol.Schema({})
+REVOKE_SCHEMA: Final = vol.Schema(
+    {vol.Required(ATTR_ID): vol.All(cv.string, vol.Strip, vol.Length(min=1))}
+)
+GUEST_PASS_ACTIONS: Final = {
+    SERVICE_CREATE_GUEST_PASS: (_create, CREATE_SCHEMA, SupportsResponse.ONLY),
+    SERVICE_LIST_GUEST_PASSES: (_list, LIST_SCHEMA, SupportsResponse.ONLY),
+    SERVICE_REVOKE_GUEST_PASS: (_revoke, REVOKE_SCHEMA, SupportsResponse.NONE),
+}
+"""Name -> handler, schema and whether it answers."""
+
+
 @callback
 def async_setup_guest_pass_services(hass: HomeAssistant) -> None:
     """Register the guest pass actions, for administrators only."""
-    async_register_admin_service(
-        hass,
-        DOMAIN,
-        SERVICE_CREATE_GUEST_PASS,
-        _create,
-        CREATE_SCHEMA,
-        SupportsResponse.ONLY,
-    )
-    async_register_admin_service(
-        hass, DOMAIN, SERVICE_LIST_GUEST_PASSES, _list, vol.Schema({}), SupportsResponse.ONLY
-    )
-    async_register_admin_service(
-        hass,
-        DOMAIN,
-        SERVICE_REVOKE_GUEST_PASS,
-        _revoke,
-        vol.Schema({vol.Required(ATTR_ID): vol.All(cv.string, vol.Strip, vol.Length(min=1))}),
-    )
+    for name, (handler, schema, response) in GUEST_PASS_ACTIONS.items():
+        async_register_admin_service(hass, DOMAIN, name, handler, schema, response)

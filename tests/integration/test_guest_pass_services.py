@@ -5,30 +5,58 @@ from __future__ import annotations
 from datetime import timedelta
 from http import HTTPStatus
 import io
+from pathlib import Path
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.auth.models import User
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError, Unauthorized
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, selector
 from homeassistant.util import dt as dt_util
+from homeassistant.util.yaml import load_yaml_dict
 from PIL import Image
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+import voluptuous as vol
 
 from custom_components.facecapture.const import DOMAIN
 from custom_components.facecapture.guest_pass_sensor import (
     ACTIVE_GUEST_PASSES,
     GuestPassCountSensor,
 )
+from custom_components.facecapture.guest_pass_services import GUEST_PASS_ACTIONS
 from custom_components.facecapture.guest_pass_views import QR_SCALE, qr_png
 from custom_components.facecapture.guest_passes import TOKEN_PREFIX, capture_key_of, guest_passes
 
 from .common import entity_id_of, terminal_device_id
 
-pytestmark = pytest.mark.usefixtures("init_integration")
+COMPONENT = Path(__file__).resolve().parents[2] / "custom_components" / DOMAIN
+
+
+def test_actions_are_described() -> None:
+    """services.yaml lists each guest pass action with the fields its schema takes and valid
+    selectors and defaults."""
+    described = load_yaml_dict(str(COMPONENT / "services.yaml"))
+    for name, (_handler, schema, _response) in GUEST_PASS_ACTIONS.items():
+        fields = (described[name] or {}).get("fields", {})
+        assert set(fields) == {str(key) for key in schema.schema}, name
+        for key, field in fields.items():
+            selector.validate_selector(field["selector"])
+            if "default" in field:
+                validator = schema.schema[next(k for k in schema.schema if str(k) == key)]
+                vol.Schema({vol.Optional(key): validator})({key: field["default"]})
+    assert described["create_guest_pass"]["fields"]["terminals"]["selector"] == {
+        "device": {"integration": DOMAIN, "multiple": True}
+    }
+
+
+@pytest.fixture(autouse=True)
+def _loaded(request: pytest.FixtureRequest) -> None:
+    """Every test but the one reading services.yaml runs against the set-up terminal."""
+    if request.function.__name__ != "test_actions_are_described":
+        request.getfixturevalue("init_integration")
 
 
 async def create(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
