@@ -222,7 +222,7 @@ class PersonLastSeenSensor(FaceCapturePushEntity, RestoreSensor):
 
     @callback
     def async_entity_id_changed(self, old_entity_id: str) -> None:
-        """Opt in to in-place entity id changes: the capture listener is keyed on the entry."""
+        """Opt in to in-place entity id changes: the restored state moves with it."""
         super().async_entity_id_changed(old_entity_id)
 
     def _async_apply(self, capture: Capture) -> bool:

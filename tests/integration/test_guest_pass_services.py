@@ -242,7 +242,11 @@ async def test_active_passes_sensor(
 
 async def test_sensor_without_its_device_shows_nothing(init_integration: MockConfigEntry) -> None:
     """Before it knows its terminal's device (not added yet) the sensor has no value."""
-    assert GuestPassCountSensor(init_integration, ACTIVE_GUEST_PASSES).native_value is None
+    sensor = GuestPassCountSensor(init_integration, ACTIVE_GUEST_PASSES)
+    assert sensor.native_value is None
+    # It opts in to in-place entity id changes (it overrides async_added_to_hass).
+    assert "async_entity_id_changed" in vars(GuestPassCountSensor)
+    sensor.async_entity_id_changed("sensor.old")
 
 
 async def test_invalid_code_logged_with_the_terminal_name(
