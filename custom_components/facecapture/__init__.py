@@ -1,7 +1,9 @@
 """The facecapture integration: face-recognition access terminals (Face Capture Http API).
 
 Where things happen: a push enters in ``webhook.py``, becomes an event in ``captures.py``;
-polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``.
+polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``; Home
+Assistant decides access in ``access.py`` and keeps the terminal in online mode in
+``online_mode.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.typing import ConfigType
 
+from .access import AccessControl, AccessPolicy
 from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,
@@ -31,6 +34,7 @@ from .coordinator import (
     FaceCaptureData,
     fever_limit,
 )
+from .online_mode import OnlineMode, async_restore_match_mode
 from .push_target import PushTarget, async_point_away
 from .services import async_setup_services
 from .webhook import PushReceiver
@@ -121,11 +125,22 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         fever_limit=lambda: fever_limit(coordinator.data),
     )
     push_target = PushTarget(hass, entry, client)
+    access = AccessControl(
+        hass,
+        title=entry.title,
+        serial=serial,
+        policy=AccessPolicy.from_options(entry.options),
+        fever_limit=captures.fever_limit,
+        describe=captures.async_describe,
+    )
+    online_mode = OnlineMode(hass, entry, client)
     entry.runtime_data = FaceCaptureData(
         client=client,
         coordinator=coordinator,
         captures=captures,
         push_target=push_target,
+        access=access,
+        online_mode=online_mode,
         serial=serial,
         version=version,
         device_info=device_info,
@@ -136,6 +151,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     except FaceCaptureError as err:
         # Not fatal: captures still arrive if the target was right, and each poll re-checks it.
         LOGGER.warning("Could not set the push target of %s: %s", entry.title, err)
+    try:
+        await online_mode.async_configure()
+    except FaceCaptureError as err:
+        # Not fatal either: each poll re-checks the match mode and offers a repair.
+        LOGGER.warning("Could not set the match mode of %s: %s", entry.title, err)
 
     def check_push_health() -> None:
         # A failed poll still calls listeners, with the previous state: nothing new to judge.
@@ -143,9 +163,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
             return
         state = coordinator.data
         push_target.async_check(state.app_params, state.undelivered, captures.last_message_at)
+        online_mode.async_check(state.app_params)
 
     entry.async_on_unload(coordinator.async_add_listener(check_push_health))
     entry.async_on_unload(push_target.async_clear_issues)
+    entry.async_on_unload(online_mode.async_clear_issues)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -156,5 +178,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant if it still pushes here."""
-    await async_point_away(hass, entry, client_for(hass, entry))
+    """Point the terminal away from Home Assistant and give it its own match mode back."""
+    client = client_for(hass, entry)
+    await async_point_away(hass, entry, client)
+    await async_restore_match_mode(hass, entry, client)

@@ -16,6 +16,7 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
+from .access import AccessDecision, terminal_decision
 from .api.push import FacePush, FaceResult
 from .const import EVENT_FACE, SEEN_PUSHES
 from .device_time import device_time_to_utc
@@ -30,6 +31,7 @@ class Capture:
     push: FacePush
     captured_at: datetime
     received_at: datetime
+    access: AccessDecision | None = None
 
     @property
     def result(self) -> FaceResult:
@@ -46,6 +48,7 @@ def capture_event_data(
     temperature = person.temperature if person and person.temperature else None
     match = push.match
     reason = push.failure_reason
+    access = capture.access or terminal_decision(push)
     return {
         "device_id": device_id,
         "serial": serial,
@@ -69,6 +72,9 @@ def capture_event_data(
         "wg_card_id": person.wg_card_id if person else None,
         "long_card_id": person.long_card_id if person else None,
         "qr_code": push.qr_code.qr_data if push.qr_code else None,
+        "decision": str(access.decision),
+        "decided_by": str(access.decided_by),
+        "decision_reason": access.reason,
     }
 
 
@@ -131,12 +137,28 @@ class CaptureHub:
 
         return remove
 
-    @callback
-    def async_process(self, push: FacePush) -> None:
-        """Fire the event for a new capture and, if it is real-time, update the entities."""
+    def _capture(self, push: FacePush, access: AccessDecision | None) -> Capture:
         now = dt_util.utcnow()
         captured_at = device_time_to_utc(push.captured_at, push.timezone) or now
-        capture = Capture(push=push, captured_at=captured_at, received_at=now)
+        return Capture(push=push, captured_at=captured_at, received_at=now, access=access)
+
+    @callback
+    def async_describe(self, push: FacePush) -> dict[str, Any]:
+        """The event data of a capture not yet decided (the variables an access script gets)."""
+        data = capture_event_data(
+            self._capture(push, None),
+            device_id=self._device_id(),
+            serial=self.serial,
+            fever_limit=self.fever_limit(),
+        )
+        for key in ("decision", "decided_by", "decision_reason"):
+            data.pop(key)
+        return data
+
+    @callback
+    def async_process(self, push: FacePush, access: AccessDecision | None = None) -> None:
+        """Fire the event for a new capture and, if it is real-time, update the entities."""
+        capture = self._capture(push, access)
         data = capture_event_data(
             capture, device_id=self._device_id(), serial=self.serial, fever_limit=self.fever_limit()
         )

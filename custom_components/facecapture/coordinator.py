@@ -32,7 +32,9 @@ from .const import CONF_SCAN_INTERVAL, DEFAULT_FEVER_LIMIT, DEFAULT_SCAN_INTERVA
 from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
+    from .access import AccessControl
     from .captures import CaptureHub
+    from .online_mode import OnlineMode
     from .push_target import PushTarget
 
 
@@ -44,6 +46,8 @@ class FaceCaptureData:
     coordinator: FaceCaptureCoordinator
     captures: CaptureHub
     push_target: PushTarget
+    access: AccessControl
+    online_mode: OnlineMode
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo

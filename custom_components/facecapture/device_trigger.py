@@ -1,4 +1,7 @@
-"""Device triggers: a face recognized (anyone, or one person), a stranger, a denial, fever, no mask.
+"""Device triggers: faces recognized, strangers, denials, fever, no mask, access granted by HA.
+
+Recognized and denied may be narrowed to one person; "access granted by Home Assistant" fires in
+online mode for what the policy, the script or the fallback let in.
 
 Each trigger is an event trigger on ``facecapture_face`` for the terminal's device that also
 requires ``realtime: true``: a capture the terminal delivers late, after an outage, is logged and
@@ -7,6 +10,7 @@ fires the bus event, but never runs an automation that might open a door for som
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Final
 
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
@@ -19,12 +23,13 @@ from homeassistant.const import (
     CONF_PLATFORM,
     CONF_TYPE,
 )
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
+from .access import DecidedBy, Decision
 from .api.push import FaceResult
 from .const import DOMAIN, EVENT_FACE
 from .coordinator import FaceCaptureConfigEntry
@@ -37,6 +42,7 @@ TRIGGER_STRANGER: Final = "stranger"
 TRIGGER_DENIED: Final = "denied"
 TRIGGER_FEVER: Final = "fever"
 TRIGGER_NO_MASK: Final = "no_mask"
+TRIGGER_ACCESS_GRANTED: Final = "access_granted"
 
 # What each trigger type requires of the event's data, besides the device and real time.
 TRIGGER_EVENT_DATA: Final[dict[str, dict[str, Any]]] = {
@@ -45,9 +51,11 @@ TRIGGER_EVENT_DATA: Final[dict[str, dict[str, Any]]] = {
     TRIGGER_DENIED: {"result": str(FaceResult.DENIED)},
     TRIGGER_FEVER: {"fever": True},
     TRIGGER_NO_MASK: {"mask": False},
+    # Granted by the policy, the script or the fallback: not by the terminal (checked on firing).
+    TRIGGER_ACCESS_GRANTED: {"decision": str(Decision.GRANTED)},
 }
 # Types that concern a matched person, and so may be narrowed to one person id.
-PERSON_TRIGGERS: Final = frozenset({TRIGGER_RECOGNIZED, TRIGGER_DENIED})
+PERSON_TRIGGERS: Final = frozenset({TRIGGER_RECOGNIZED, TRIGGER_DENIED, TRIGGER_ACCESS_GRANTED})
 
 PERSON_ID_SCHEMA: Final = vol.All(cv.string, vol.Strip, vol.Length(min=1, max=19))
 
@@ -93,6 +101,8 @@ def _available_types(entry: FaceCaptureConfigEntry | None) -> list[str]:
     state = entry.runtime_data.coordinator.data if entry else None
     face = state.app_params.face if state and state.app_params else None
     types = list(TRIGGER_EVENT_DATA)
+    if entry is not None and not entry.runtime_data.access.home_assistant_decides:
+        types.remove(TRIGGER_ACCESS_GRANTED)
     if face and face.body_temperature and face.body_temperature.enable is False:
         types.remove(TRIGGER_FEVER)
     if face and face.mask and face.mask.enable is False:
@@ -136,6 +146,8 @@ async def async_attach_trigger(
     }
     if person_id := config.get(CONF_PERSON_ID):
         event_data[CONF_PERSON_ID] = person_id
+    if config[CONF_TYPE] == TRIGGER_ACCESS_GRANTED:
+        action = _decided_by_home_assistant(action)
     event_config = event_trigger.TRIGGER_SCHEMA(
         {
             CONF_PLATFORM: "event",
@@ -146,3 +158,19 @@ async def async_attach_trigger(
     return await event_trigger.async_attach_trigger(
         hass, event_config, action, trigger_info, platform_type="device"
     )
+
+
+def _decided_by_home_assistant(action: TriggerActionType) -> TriggerActionType:
+    """Run ``action`` only for decisions Home Assistant made.
+
+    An event trigger matches single values, and three deciders count as Home Assistant.
+    """
+
+    async def filtered(run_variables: dict[str, Any], context: Context | None = None) -> Any:
+        event = run_variables["trigger"]["event"]
+        if event.data.get("decided_by") == DecidedBy.TERMINAL:
+            return None
+        result = action(run_variables, context)
+        return await result if inspect.isawaitable(result) else result
+
+    return filtered

@@ -15,12 +15,14 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
+from .access import AccessDecision
 from .api.errors import FaceCaptureParseError
 from .api.push import (
     CommandResult,
     FacePush,
     Heartbeat,
     SipEvent,
+    ack_for,
     build_ack,
     build_heartbeat_reply,
     dumps_ack,
@@ -135,11 +137,16 @@ class PushReceiver:
                         runtime.serial,
                     )
                 return _reply(ack)
-            if runtime.captures.async_check_new(message):
+            is_new = runtime.captures.async_check_new(message)
+            # Within the access deadline, never raising; the same answer for a retransmission.
+            decision = await runtime.access.async_decide(message, new=is_new)
+            if is_new:
                 self.entry.async_create_background_task(
-                    hass, self._async_process(message), f"{DOMAIN} push {message.sequence_no}"
+                    hass,
+                    self._async_process(message, decision),
+                    f"{DOMAIN} push {message.sequence_no}",
                 )
-            return _reply(ack)
+            return _reply(ack_for(message, **decision.ack_options(message)))
 
         runtime.captures.async_mark_alive()
         if isinstance(message, CommandResult):
@@ -154,5 +161,5 @@ class PushReceiver:
         LOGGER.debug("%s sent an unknown message '%s'", self.entry.title, message.cmd)
         return _reply({"reply": "ACK", "cmd": message.cmd, "code": 0})
 
-    async def _async_process(self, push: FacePush) -> None:
-        self.entry.runtime_data.captures.async_process(push)
+    async def _async_process(self, push: FacePush, decision: AccessDecision) -> None:
+        self.entry.runtime_data.captures.async_process(push, decision)

@@ -12,11 +12,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.const import (
+    CONF_ACCESS_DECIDER,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
     CONF_SCAN_INTERVAL,
     CONF_WEBHOOK_ID,
+    DECIDER_TERMINAL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -237,7 +239,11 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         result["flow_id"], {**options, CONF_PUSH_URL: "http://192.168.1.10:8123/"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {**options, CONF_PUSH_URL: "http://192.168.1.10:8123"}
+    assert mock_config_entry.options == {
+        **options,
+        CONF_PUSH_URL: "http://192.168.1.10:8123",
+        CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
+    }
 
 
 async def test_options_without_override(
@@ -254,4 +260,5 @@ async def test_options_without_override(
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
         CONF_SCAN_INTERVAL: 120,
+        CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }
