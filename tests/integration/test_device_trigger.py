@@ -262,6 +262,8 @@ async def test_other_terminal_does_not_fire(
 @pytest.mark.parametrize("trigger_type", ["stranger", "fever", "no_mask"])
 def test_person_id_only_for_matched_results(trigger_type: str) -> None:
     """A person id makes no sense for a stranger, a fever or a bare face: the config is refused."""
-    with pytest.raises(vol.Invalid, match="person_id applies only to access_granted, denied, recognized"):
+    with pytest.raises(
+        vol.Invalid, match="person_id applies only to access_granted, denied, recognized"
+    ):
         TRIGGER_SCHEMA(_trigger("abc", trigger_type, person_id="1001"))
     assert TRIGGER_SCHEMA(_trigger("abc", "denied", person_id=" 1001 "))["person_id"] == "1001"
