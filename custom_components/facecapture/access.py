@@ -288,7 +288,7 @@ class AccessPolicy:
             granted = bool(answer["open"])
             reason = None if granted else str(answer.get("reason") or DenyReason.SCRIPT)
             decision = self._answer(push, DecidedBy.SCRIPT, reason)
-        elif "reason" in answer and not decision.granted:
+        elif answer.get("reason") and not decision.granted:
             decision = replace(decision, reason=str(answer["reason"]))
         if "relay" in answer:
             decision = replace(decision, relay=answer["relay"])
@@ -305,7 +305,7 @@ SCRIPT_ANSWER_SCHEMA = vol.Schema(
         vol.Optional("relay"): vol.All(vol.Coerce(int), vol.Range(min=1, max=MAX_RELAY)),
         vol.Optional("text"): vol.Any(None, cv.string),
         vol.Optional("speak"): vol.Any(None, cv.string),
-        vol.Optional("reason"): cv.string,
+        vol.Optional("reason"): vol.Any(None, cv.string),
     },
     extra=vol.ALLOW_EXTRA,
 )
@@ -363,13 +363,13 @@ class AccessControl:
         ``new`` is False for a capture the webhook has seen before: if its decision is no longer
         remembered (Home Assistant restarted since), it is too late to let anyone in.
         """
-        if self.policy is None:
+        if (policy := self.policy) is None:
             return terminal_decision(push)
         key = self._key(push)
         if (known := self._decisions.get(key)) is not None:
             self._decisions.move_to_end(key)
             self.repeated += 1
-            return await asyncio.shield(known)
+            return known.result() if known.done() else await asyncio.shield(known)
         if not new:
             self.repeated += 1
             return AccessDecision(
@@ -377,16 +377,55 @@ class AccessControl:
                 decided_by=DecidedBy.POLICY,
                 reason=DenyReason.LATE_RETRANSMISSION,
             )
+        if policy.script is None or not push.is_realtime:
+            # Nothing to wait for: decided now, without a task or a timer.
+            decision = self._decide_now(policy, push)
+            done: asyncio.Future[AccessDecision] = self.hass.loop.create_future()
+            done.set_result(decision)
+            self._remember(key, done)
+            return decision
         task = self.hass.async_create_task(
-            self._async_decide(self.policy, push), f"facecapture decide {push.sequence_no}"
+            self._async_decide(policy, push), f"facecapture decide {push.sequence_no}"
         )
-        self._decisions[key] = task
-        if len(self._decisions) > DECISIONS_REMEMBERED:
-            self._decisions.popitem(last=False)
+        self._remember(key, task)
         # Shielded: a terminal that hangs up does not cancel the decision its resend will need.
         return await asyncio.shield(task)
 
+    def _remember(self, key: CaptureKey, decision: asyncio.Future[AccessDecision]) -> None:
+        self._decisions[key] = decision
+        if len(self._decisions) > DECISIONS_REMEMBERED:
+            self._decisions.popitem(last=False)
+
+    def _policy_decision(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
+        entity_state = None
+        if policy.entity_id and (state := self.hass.states.get(policy.entity_id)):
+            entity_state = state.state
+        return policy.decide(push, fever_limit=self._fever_limit(), entity_state=entity_state)
+
+    def _decide_now(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
+        try:
+            decision = self._policy_decision(policy, push)
+        except Exception as err:  # noqa: BLE001 - whatever fails, the ACK must go out
+            decision = self._fallback(
+                policy, push, DenyReason.ERROR, "%s: %s", type(err).__name__, err
+            )
+        self._record(push, decision, time.monotonic())
+        return decision
+
+    def _record(self, push: FacePush, decision: AccessDecision, started: float) -> None:
+        self.decided += 1
+        self.last = decision
+        LOGGER.debug(
+            "%s: capture %s %s by %s in %.1f ms",
+            self.title,
+            push.sequence_no,
+            decision.decision,
+            decision.decided_by,
+            (time.monotonic() - started) * 1000,
+        )
+
     async def _async_decide(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
+        """The policy, then the script, within the deadline; the fallback on any failure."""
         started = time.monotonic()
         try:
             async with asyncio.timeout(policy.deadline - SAFETY_MARGIN):
@@ -399,25 +438,13 @@ class AccessControl:
             decision = self._fallback(
                 policy, push, DenyReason.ERROR, "%s: %s", type(err).__name__, err
             )
-        self.decided += 1
-        self.last = decision
-        LOGGER.debug(
-            "%s: capture %s %s by %s in %.1f ms",
-            self.title,
-            push.sequence_no,
-            decision.decision,
-            decision.decided_by,
-            (time.monotonic() - started) * 1000,
-        )
+        self._record(push, decision, started)
         return decision
 
     async def _async_run(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
-        entity_state = None
-        if policy.entity_id and (state := self.hass.states.get(policy.entity_id)):
-            entity_state = state.state
-        decision = policy.decide(push, fever_limit=self._fever_limit(), entity_state=entity_state)
-        if policy.script is None or not push.is_realtime:
-            return decision
+        script = policy.script
+        assert script is not None
+        decision = self._policy_decision(policy, push)
         variables = {
             **self._describe(push),
             "terminal": self.title,
@@ -425,7 +452,7 @@ class AccessControl:
         }
         answer = await self.hass.services.async_call(
             "script",
-            self._script_service(policy.script),
+            self._script_service(script),
             variables,
             blocking=True,
             return_response=True,
