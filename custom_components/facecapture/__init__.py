@@ -8,7 +8,14 @@ Assistant decides access in ``access.py`` and keeps the terminal in online mode 
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SCAN_INTERVAL,
+    CONF_USERNAME,
+    Platform,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
@@ -175,6 +182,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
     """Stop taking pushes and unload the platforms."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
+    """Bring an entry written by an older version up to date."""
+    if entry.version > 1:
+        return False  # written by a newer version of the integration: leave it alone
+    if entry.minor_version < 2:
+        # 1.2: the integration chooses its own polling interval; the user option is gone.
+        options = {key: value for key, value in entry.options.items() if key != CONF_SCAN_INTERVAL}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+        LOGGER.debug("Migrated %s to version 1.2 (no polling interval option)", entry.title)
+    return True
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:

@@ -52,7 +52,6 @@ from .const import (
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
-    CONF_SCAN_INTERVAL,
     CONF_TEXT_DENIED,
     CONF_TEXT_GRANTED,
     CONF_WEBHOOK_ID,
@@ -68,7 +67,6 @@ from .const import (
     DEFAULT_DENY_NO_MASK,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
-    DEFAULT_SCAN_INTERVAL,
     DEFAULT_TEXT_DENIED,
     DEFAULT_TEXT_GRANTED,
     DOMAIN,
@@ -76,9 +74,7 @@ from .const import (
     FALLBACK_WHITELISTED,
     LOGGER,
     MAX_ACCESS_DEADLINE,
-    MAX_SCAN_INTERVAL,
     MIN_ACCESS_DEADLINE,
-    MIN_SCAN_INTERVAL,
 )
 from .coordinator import FaceCaptureConfigEntry
 
@@ -222,6 +218,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a terminal by address; the serial number is the unique id."""
 
     VERSION = 1
+    MINOR_VERSION = 2  # 1.2: no polling interval option (migrated in __init__.py)
 
     async def _async_validate(
         self, data: Mapping[str, Any], errors: dict[str, str]
@@ -314,12 +311,12 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: FaceCaptureConfigEntry) -> FaceCaptureOptionsFlow:
-        """The push and polling options."""
+        """The push options."""
         return FaceCaptureOptionsFlow()
 
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant, how often the terminal is polled, who decides access."""
+    """How pushes reach Home Assistant, and who decides access."""
 
     _chosen: dict[str, Any]
     """The first form's answers, while the access form is shown."""
@@ -346,7 +343,6 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
             else:
-                user_input[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -373,18 +369,6 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
                 ): BooleanSelector(),
-                vol.Required(
-                    CONF_SCAN_INTERVAL,
-                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=MAX_SCAN_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
                 vol.Required(
                     CONF_ACCESS_DECIDER,
                     default=options.get(CONF_ACCESS_DECIDER, DEFAULT_ACCESS_DECIDER),

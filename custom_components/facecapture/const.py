@@ -15,13 +15,12 @@ CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_PUSH_AUTO: Final = "push_auto"
 CONF_PUSH_URL: Final = "push_url"
 CONF_PUSH_REMOTE: Final = "push_remote"
-CONF_SCAN_INTERVAL: Final = "scan_interval"
 
 DEFAULT_PUSH_AUTO: Final = True
 DEFAULT_PUSH_REMOTE: Final = False
-DEFAULT_SCAN_INTERVAL: Final = 60
-MIN_SCAN_INTERVAL: Final = 10
-MAX_SCAN_INTERVAL: Final = 3600
+UPDATE_INTERVAL: Final = timedelta(seconds=60)
+"""How often clock, settings, person count and 4G signal are polled: captures are pushed, so the
+poll only keeps slow-changing state fresh and checks that the push target still points here."""
 
 EVENT_FACE: Final = "facecapture_face"
 """Bus event fired for every capture the terminal pushes (catch-up pushes included)."""

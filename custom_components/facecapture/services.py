@@ -24,6 +24,7 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -129,7 +130,31 @@ DEVICE_FIELD: Final[dict[vol.Marker, Any]] = {vol.Required(ATTR_DEVICE_ID): cv.s
 _PERSON_ID = vol.All(cv.string, vol.Length(min=1))
 _COORDINATE = vol.All(vol.Coerce(int), vol.Range(min=0, max=4096))
 _DURATION = vol.All(cv.positive_time_period, vol.Range(max=timedelta(days=1)))
-_CARD = vol.All(vol.Coerce(int), vol.Range(min=1, max=2**64 - 1))
+MAX_CARD_NUMBER: Final = 2**64 - 1
+
+
+def card_number(minimum: int) -> Callable[[Any], int]:
+    """A card number typed as digits (or an integer from YAML), from ``minimum`` to 2^64-1.
+
+    The actions take card numbers as text: a number field cannot hold 64-bit values exactly in
+    the browser (beyond 2^53 it rounds), and a card number that rounds opens the wrong door.
+    """
+
+    def validate(value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and (text := value.strip()).isascii() and text.isdigit():
+            number = int(text)
+        else:
+            raise vol.Invalid("a card number is written with digits only")
+        if not minimum <= number <= MAX_CARD_NUMBER:
+            raise vol.Invalid(f"a card number is between {minimum} and {MAX_CARD_NUMBER}")
+        return number
+
+    return validate
+
+
+_CARD = card_number(1)
 _CONTROL_MODE = vol.In([str(mode) for mode in ControlMode])
 
 type ActionData = Mapping[str, Any]
@@ -535,7 +560,7 @@ _PERSON_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_NAME): cv.string,
     vol.Optional(ATTR_ROLE): vol.In(ROLES),
     vol.Optional(ATTR_CATEGORY): vol.All(vol.Coerce(int), vol.Range(min=0, max=15)),
-    vol.Optional(ATTR_CARD_NUMBER): vol.All(vol.Coerce(int), vol.Range(min=0, max=2**64 - 1)),
+    vol.Optional(ATTR_CARD_NUMBER): card_number(0),
     vol.Optional(ATTR_LONG_CARD, default=False): cv.boolean,
     vol.Optional(ATTR_VALID_FROM): cv.datetime,
     vol.Optional(ATTR_VALID_UNTIL): cv.datetime,
@@ -565,6 +590,8 @@ class FaceCaptureAction:
     fields: dict[vol.Marker, Any]
     handler: Handler
     response: SupportsResponse = SupportsResponse.NONE
+    admin: bool = False
+    """Raw commands and changes to who may enter: for administrators only."""
 
 
 ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
@@ -629,17 +656,20 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
         },
         handler=_enroll_person,
         response=SupportsResponse.OPTIONAL,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_UPDATE_PERSON,
         fields=_PERSON_FIELDS,
         handler=_update_person,
         response=SupportsResponse.OPTIONAL,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_DELETE_PERSON,
         fields={vol.Required(ATTR_ID): _PERSON_ID},
         handler=_delete_person,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_DELETE_PERSONS,
@@ -648,15 +678,14 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
             vol.Optional(ATTR_CONFIRM, default=False): cv.boolean,
         },
         handler=_delete_persons,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_GET_PERSONS,
         fields={
             **_PAGING_FIELDS,
             vol.Optional(ATTR_ROLE, default="all"): vol.In(ROLE_FILTERS),
-            vol.Optional(ATTR_CARD_NUMBER): vol.All(
-                vol.Coerce(int), vol.Range(min=0, max=2**64 - 1)
-            ),
+            vol.Optional(ATTR_CARD_NUMBER): card_number(0),
             vol.Optional(ATTR_LONG_CARD, default=False): cv.boolean,
             vol.Optional(ATTR_VALID_FROM_AFTER): cv.datetime,
             vol.Optional(ATTR_VALID_FROM_BEFORE): cv.datetime,
@@ -693,6 +722,7 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
         fields={vol.Required(ATTR_COMMAND): dict},
         handler=_send_command,
         response=SupportsResponse.OPTIONAL,
+        admin=True,
     ),
 )
 
@@ -709,12 +739,19 @@ def _service_handler(
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register every action once; each call names the terminal's device."""
+    """Register every action once; each call names the terminal's device.
+
+    Actions that change who may enter or send raw commands (a reboot, a reset, a new AES key)
+    refuse users who are not administrators.
+    """
     for action in ACTIONS:
-        hass.services.async_register(
-            DOMAIN,
-            action.name,
-            _service_handler(action),
-            schema=vol.Schema({**DEVICE_FIELD, **action.fields}),
-            supports_response=action.response,
-        )
+        handler = _service_handler(action)
+        schema = vol.Schema({**DEVICE_FIELD, **action.fields})
+        if action.admin:
+            async_register_admin_service(
+                hass, DOMAIN, action.name, handler, schema, action.response
+            )
+        else:
+            hass.services.async_register(
+                DOMAIN, action.name, handler, schema=schema, supports_response=action.response
+            )

@@ -16,7 +16,6 @@ from custom_components.facecapture.const import (
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
-    CONF_SCAN_INTERVAL,
     CONF_WEBHOOK_ID,
     DECIDER_TERMINAL,
     DOMAIN,
@@ -230,7 +229,9 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_SCAN_INTERVAL: 30}
+    # Home Assistant chooses how often to poll: no interval among the options.
+    assert set(result["data_schema"].schema) == {CONF_PUSH_AUTO, CONF_PUSH_URL, CONF_PUSH_REMOTE}
+    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_PUSH_URL: "192.168.1.10:8123"}
     )
@@ -253,12 +254,11 @@ async def test_options_without_override(
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True, CONF_SCAN_INTERVAL: 120}
+        result["flow_id"], {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_config_entry.options == {
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
-        CONF_SCAN_INTERVAL: 120,
         CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }

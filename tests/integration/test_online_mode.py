@@ -24,7 +24,6 @@ from custom_components.facecapture.const import (
     CONF_DENY_NO_MASK,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
-    CONF_SCAN_INTERVAL,
     CONF_TEXT_DENIED,
     CONF_TEXT_GRANTED,
     DATA_PREVIOUS_MATCH_MODE,
@@ -124,7 +123,7 @@ async def test_switching_back_restores_the_mode(
 ) -> None:
     """Choosing Home Assistant then the terminal in the options: online, then offline again."""
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    base = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_SCAN_INTERVAL: 60}
+    base = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**base, **HA_DECIDES}
     )

@@ -24,7 +24,7 @@ def fast_simulator(**kwargs: Any) -> Simulator:
         "resend_interval": 0.05,
         "reboot_seconds": 0.3,
         "restart_seconds": 0.1,
-        "config_poll_interval": 0.05,
+        "config_retry_interval": 0.05,
         "push_timeout": 2.0,
         "config_timeout": 2.0,
     }

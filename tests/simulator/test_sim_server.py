@@ -172,6 +172,10 @@ async def test_control_api(sim: Simulator, http: aiohttp.ClientSession, receiver
         assert (await response.json())["method"] == "http"
     async with http.post(base + "push_target", json={"url": 5}) as response:
         assert response.status == 400
+    async with http.post(base + "config_url", json={"url": "ftp://x/"}) as response:
+        assert response.status == 400
+    reply = await post_json(http, base + "config_url", {"url": None})
+    assert reply["enable"] is False
     push = await post_json(
         http, base + "capture", {"kind": "recognized", "person_id": "c1", "image_size": [80, 60]}
     )

@@ -30,6 +30,7 @@ from .errors import (
     FaceCaptureConnectionError,
     FaceCaptureDeviceError,
     FaceCaptureError,
+    FaceCaptureOfflineError,
     FaceCaptureParseError,
     FaceCaptureResponseError,
     FaceCaptureUnsupportedError,
@@ -38,6 +39,7 @@ from .errors import (
     error_for_code,
 )
 from .images import ImageFormat, check_image, decode_base64, detect_image_format, encode_base64
+from .long_poll import LongPollTransport
 from .models import (
     AppParams,
     AudioClip,
@@ -63,6 +65,7 @@ from .models import (
     format_device_time,
     parse_device_time,
 )
+from .transport import CommandTransport, HttpTransport
 
 __version__ = "0.1.0"
 
@@ -77,6 +80,7 @@ __all__ = [
     "AppParams",
     "AudioClip",
     "Command",
+    "CommandTransport",
     "ControlMode",
     "DeleteScope",
     "DeviceTime",
@@ -86,6 +90,7 @@ __all__ = [
     "FaceCaptureConnectionError",
     "FaceCaptureDeviceError",
     "FaceCaptureError",
+    "FaceCaptureOfflineError",
     "FaceCaptureParseError",
     "FaceCaptureResponseError",
     "FaceCaptureUnsupportedError",
@@ -94,8 +99,10 @@ __all__ = [
     "FirmwareInfo",
     "FourGInfo",
     "HardwareInfo",
+    "HttpTransport",
     "ImageFormat",
     "LcdDisplayItem",
+    "LongPollTransport",
     "Person",
     "PersonData",
     "PersonPage",

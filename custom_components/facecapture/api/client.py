@@ -1,19 +1,16 @@
 """The asynchronous client: one typed method per command of the Face Capture Http API.
 
-Every request is a JSON POST to ``/`` with a ``Content-Length`` (the terminal refuses chunked
-bodies), optional HTTP Basic credentials (newer firmware) and a timeout. Replies are checked for
+Each request goes over a transport (``transport.py``): an HTTP POST to the terminal, or the reply
+to its heartbeat when it is a configuration client (``long_poll.py``). Replies are checked for
 their ``code``; a non-zero code raises the exception of that code (see ``errors``).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 import hashlib
 import ipaddress
-import json
-import socket
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -40,13 +37,7 @@ from .const import (
     TextEncoding,
     UploadMode,
 )
-from .errors import (
-    FaceCaptureAuthError,
-    FaceCaptureConnectionError,
-    FaceCaptureResponseError,
-    FaceCaptureValidationError,
-    error_for_code,
-)
+from .errors import FaceCaptureResponseError, FaceCaptureValidationError, error_for_code
 from .images import ImageFormat, check_image, encode_base64
 from .models import (
     AppParams,
@@ -72,8 +63,7 @@ from .models import (
     parse_media_list,
     parse_schedule,
 )
-
-_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+from .transport import CommandTransport, HttpTransport
 
 
 def upload_info_for_url(url: str) -> JsonObject:
@@ -140,41 +130,50 @@ async def _walk_pages[T](
 
 
 class FaceCaptureClient:
-    """Talks to one terminal acting as server (port 8000 by default)."""
+    """Talks to one terminal: over HTTP when it is a server, or over a long-poll transport.
+
+    ``FaceCaptureClient(host, port, ...)`` POSTs to a terminal acting as server (port 8000 by
+    default). ``FaceCaptureClient(transport=LongPollTransport(...))`` hands the same commands to a
+    terminal acting as configuration client, in the replies to its heartbeats. The typed methods,
+    their signatures and their errors are the same either way.
+    """
 
     def __init__(
         self,
-        host: str,
+        host: str | None = None,
         port: int = DEFAULT_PORT,
         *,
         session: aiohttp.ClientSession | None = None,
         username: str | None = None,
         password: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        transport: CommandTransport | None = None,
     ) -> None:
-        """Keep the address; the session is injected (Home Assistant's) or created on first use."""
-        self.host = host
-        self.port = port
-        self.timeout = timeout
-        self._session = session
-        self._own_session = session is None
-        self._auth = aiohttp.BasicAuth(username, password or "") if username else None
-        bracketed = f"[{host}]" if ":" in host and not host.startswith("[") else host
-        self.url = f"http://{bracketed}:{port}/"
+        """Build the HTTP transport for ``host``, or use the ``transport`` given."""
+        if transport is None:
+            if not host:
+                raise FaceCaptureValidationError("Give the terminal's host or a transport")
+            transport = HttpTransport(
+                host, port, session=session, username=username, password=password, timeout=timeout
+            )
+        self.transport = transport
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a command may take unless the call gives its own timeout."""
+        return self.transport.timeout
 
     async def __aenter__(self) -> Self:
         """Use the client as an async context manager."""
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        """Close the session if the client created it."""
+        """Close the transport's session if the client created it."""
         await self.close()
 
     async def close(self) -> None:
-        """Close the session if the client created it; an injected session is left alone."""
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the transport (an injected HTTP session is left alone)."""
+        await self.transport.close()
 
     # -----------------------------------------------------------------------------------------
     # Transport
@@ -186,39 +185,7 @@ class FaceCaptureClient:
 
         For advanced use (the vendor's undocumented commands); typed methods check the code.
         """
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        command = str(body.get("cmd", ""))
-        try:
-            async with asyncio.timeout(timeout or self.timeout):
-                response = await self._session.post(
-                    self.url, data=payload, headers=_HEADERS, auth=self._auth, chunked=None
-                )
-                async with response:
-                    raw = await response.read()
-                    status = response.status
-        except TimeoutError as err:
-            raise FaceCaptureConnectionError(
-                f"Timed out after {timeout or self.timeout:g} s waiting for '{command}' at {self.host}"
-            ) from err
-        except (aiohttp.ClientError, socket.gaierror, OSError) as err:
-            raise FaceCaptureConnectionError(
-                f"Cannot reach {self.host}:{self.port}: {err}"
-            ) from err
-        if status == 401:
-            raise FaceCaptureAuthError(f"{self.host} refused the credentials (HTTP 401)")
-        if status >= 500:
-            raise FaceCaptureConnectionError(f"{self.host} answered HTTP {status} to '{command}'")
-        if status >= 300:
-            raise FaceCaptureResponseError(f"{self.host} answered HTTP {status} to '{command}'")
-        try:
-            reply = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as err:
-            raise FaceCaptureResponseError(f"The reply to '{command}' is not JSON") from err
-        if not isinstance(reply, dict):
-            raise FaceCaptureResponseError(f"The reply to '{command}' is not a JSON object")
-        return reply
+        return await self.transport.send(body, timeout=timeout)
 
     async def request(
         self,
