@@ -230,7 +230,12 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     # Home Assistant chooses how often to poll: no interval among the options.
-    assert set(result["data_schema"].schema) == {CONF_PUSH_AUTO, CONF_PUSH_URL, CONF_PUSH_REMOTE}
+    assert set(result["data_schema"].schema) == {
+        CONF_PUSH_AUTO,
+        CONF_PUSH_URL,
+        CONF_PUSH_REMOTE,
+        CONF_ACCESS_DECIDER,
+    }
     options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_PUSH_URL: "192.168.1.10:8123"}
