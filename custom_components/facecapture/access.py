@@ -30,7 +30,14 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 import voluptuous as vol
 
 from .api import DisplayText
-from .api.push import AckOptions, FacePush, FaceResult, FailureReason, GateCommand
+from .api.push import (
+    AckOptions,
+    FacePush,
+    FaceResult,
+    FailureReason,
+    GateCommand,
+    ResultPopup,
+)
 from .const import (
     ALLOW_NOBODY,
     ALLOW_WHITELISTED,
@@ -129,17 +136,25 @@ class AccessDecision:
         return self.decision is Decision.GRANTED
 
     def ack_options(self, push: FacePush) -> AckOptions:
-        """The ACK's extras: ``gateway_ctrl`` when granted, the screen text and the speech.
+        """The ACK's extras: the gate when granted, screen text, speech, the result pop-up.
 
-        A terminal decision adds nothing: the terminal already did what it does.
+        The pop-up (``data``) is for newer firmware; older firmware ignores it. A terminal decision adds nothing: the terminal already did what it does.
         """
         if self.decided_by is DecidedBy.TERMINAL:
             return {}
-        options: AckOptions = {}
+        match = push.match
+        # The terminal's own records name the person; ciphertext would name nobody.
+        readable = match is not None and not match.is_encryption
+        person_id = push.person_id if readable else None
+        options: AckOptions = {
+            "popup": ResultPopup(
+                match_success=self.granted,
+                person_name=push.person_name if readable else None,
+                person_id=person_id,
+                remarks=self.text,
+            )
+        }
         if self.granted:
-            match = push.match
-            # The terminal's own gate record names the person; ciphertext would name nobody.
-            person_id = push.person_id if match and not match.is_encryption else None
             options["gate"] = GateCommand(device_no=self.relay, person_id=person_id)
         if self.text:
             options["text"] = DisplayText(text=self.text)

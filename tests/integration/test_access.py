@@ -158,6 +158,19 @@ async def test_policy_grants_whitelisted_and_turns_strangers_away(
         "person_id": "1001",
     }
     assert "gateway_ctrl" not in simulator.acks[1]
+    # The result pop-up of newer firmware says the same.
+    assert simulator.acks[0]["data"] == {
+        "is_output_on_device": True,
+        "match_success": True,
+        "personName": "Alice",
+        "personId": "1001",
+        "remarks": "Welcome, Alice",
+    }
+    assert simulator.acks[1]["data"] == {
+        "is_output_on_device": True,
+        "match_success": False,
+        "remarks": "Access denied",
+    }
 
     assert [(e.data["decision"], e.data["decided_by"]) for e in face_events] == [
         ("granted", "policy"),

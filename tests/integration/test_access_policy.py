@@ -160,6 +160,7 @@ def test_ack_extras() -> None:
     )
     ack = ack_for(encrypted, **silent.ack_options(encrypted))
     assert "person_id" not in ack["gateway_ctrl"]
+    assert ack["data"] == {"is_output_on_device": True, "match_success": True}
     assert "tts" not in ack
     assert "text_display" not in ack
     assert decide(AccessPolicy(), encrypted).text == "Welcome"

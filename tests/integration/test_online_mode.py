@@ -212,3 +212,32 @@ async def test_restore_retried_on_poll_when_switch_back_missed_the_terminal(
     await mock_config_entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done(wait_background_tasks=True)
     assert requests_since(simulator, start, "update app params") == []
+
+
+async def test_restore_retry_failing_again_is_logged_and_retried(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The terminal refuses the restore on set-up and on the next poll: said once, tried again."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, DATA_PREVIOUS_MATCH_MODE: 1}
+    )
+    simulator.state.app_params["gate_control"]["match_mode"] = 2
+    simulator.set_push_target(f"{INTERNAL_URL}/api/webhook/{WEBHOOK_ID}")
+    simulator.fail_next("update app params", 1, "busy")
+    simulator.fail_next("update app params", 1, "busy")
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    online_mode = mock_config_entry.runtime_data.online_mode
+    await mock_config_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert "Could not give Front gate its match mode back" in caplog.text
+    assert _mode(simulator) == 2
+    online_mode.async_check(None)  # a poll without app params judges nothing
+    await mock_config_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _mode(simulator) == 1
