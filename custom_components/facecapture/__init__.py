@@ -8,6 +8,8 @@ Assistant decides access in ``access.py`` and keeps the terminal in online mode 
 
 from __future__ import annotations
 
+import shutil
+
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -21,6 +23,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
 from .access import AccessControl, AccessPolicy
@@ -33,8 +36,17 @@ from .api import (
     HardwareInfo,
     VersionInfo,
 )
+from .capture_archive import CaptureArchive
+from .capture_files import CLEANUP_INTERVAL, CaptureFiles, captures_root
+from .capture_history import CaptureHistory
 from .captures import CaptureHub
-from .const import DOMAIN, LOGGER, MANUFACTURER
+from .const import (
+    CONF_KEEP_CAPTURES_DAYS,
+    DEFAULT_KEEP_CAPTURES_DAYS,
+    DOMAIN,
+    LOGGER,
+    MANUFACTURER,
+)
 from .coordinator import (
     FaceCaptureConfigEntry,
     FaceCaptureCoordinator,
@@ -42,6 +54,7 @@ from .coordinator import (
     fever_limit,
 )
 from .online_mode import OnlineMode, async_restore_match_mode
+from .picture_views import async_register_views
 from .push_target import PushTarget, async_point_away
 from .services import async_setup_services
 from .webhook import PushReceiver
@@ -64,8 +77,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once for all terminals: they target a terminal's device."""
+    """Register the actions and the picture views once for all terminals."""
     async_setup_services(hass)
+    async_register_views(hass)
     return True
 
 
@@ -131,6 +145,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         device_id=lambda: device.id,
         fever_limit=lambda: fever_limit(coordinator.data),
     )
+    history = await _async_setup_history(hass, entry, client, captures, serial)
     push_target = PushTarget(hass, entry, client)
     access = AccessControl(
         hass,
@@ -151,6 +166,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         serial=serial,
         version=version,
         device_info=device_info,
+        history=history,
     )
     PushReceiver(hass, entry).async_register()
     try:
@@ -179,6 +195,29 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     return True
 
 
+async def _async_setup_history(
+    hass: HomeAssistant,
+    entry: FaceCaptureConfigEntry,
+    client: FaceCaptureClient,
+    captures: CaptureHub,
+    serial: str,
+) -> CaptureHistory:
+    """Hold recent captures' pictures in memory and, if the user opted in, on disk."""
+    archive = CaptureArchive(entry.entry_id)
+    files = CaptureFiles(
+        hass, serial, entry.options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+    )
+    if files.enabled:
+        archive.async_add_saver(files.async_save)
+        entry.async_on_unload(
+            async_track_time_interval(hass, files.async_cleanup, CLEANUP_INTERVAL)
+        )
+    # Also when not kept: what an earlier opt-in left on disk goes.
+    await files.async_cleanup()
+    entry.async_on_unload(captures.async_add_keeper(archive.async_keep))
+    return CaptureHistory(client, archive, files)
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
     """Stop taking pushes and unload the platforms."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
@@ -197,7 +236,9 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant and give it its own match mode back."""
+    """Point the terminal away, give it its own match mode back, delete captures kept on disk."""
     client = client_for(hass, entry)
     await async_point_away(hass, entry, client)
     await async_restore_match_mode(hass, entry, client)
+    if entry.unique_id:
+        await hass.async_add_executor_job(shutil.rmtree, captures_root(hass, entry.unique_id), True)

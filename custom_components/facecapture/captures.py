@@ -8,7 +8,7 @@ hours after an outage never looks like someone standing at the door now.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -96,6 +96,7 @@ class CaptureHub:
         self.fever_limit = fever_limit
         self._seen: OrderedDict[PushKey, None] = OrderedDict()
         self._listeners: list[Callable[[Capture], None]] = []
+        self._keepers: list[Callable[[Capture], Mapping[str, Any]]] = []
         self.last: Capture | None = None
         self.last_recognized: Capture | None = None
         self.last_message_at: datetime | None = None
@@ -137,6 +138,20 @@ class CaptureHub:
 
         return remove
 
+    @callback
+    def async_add_keeper(self, keeper: Callable[[Capture], Mapping[str, Any]]) -> CALLBACK_TYPE:
+        """Call ``keeper`` with every new capture before its event fires; its fields join the event.
+
+        The capture archive is one: it keeps the pictures and adds the paths that serve them.
+        """
+        self._keepers.append(keeper)
+
+        @callback
+        def remove() -> None:
+            self._keepers.remove(keeper)
+
+        return remove
+
     def _capture(self, push: FacePush, access: AccessDecision | None) -> Capture:
         now = dt_util.utcnow()
         captured_at = device_time_to_utc(push.captured_at, push.timezone) or now
@@ -162,6 +177,8 @@ class CaptureHub:
         data = capture_event_data(
             capture, device_id=self._device_id(), serial=self.serial, fever_limit=self.fever_limit()
         )
+        for keeper in self._keepers:
+            data.update(keeper(capture))
         self.pushes += 1
         self.last_event = data
         self.hass.bus.async_fire(EVENT_FACE, data)

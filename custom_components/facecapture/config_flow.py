@@ -49,6 +49,7 @@ from .const import (
     CONF_DENY_BLACKLISTED,
     CONF_DENY_FEVER,
     CONF_DENY_NO_MASK,
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
@@ -65,6 +66,7 @@ from .const import (
     DEFAULT_DENY_BLACKLISTED,
     DEFAULT_DENY_FEVER,
     DEFAULT_DENY_NO_MASK,
+    DEFAULT_KEEP_CAPTURES_DAYS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
     DEFAULT_TEXT_DENIED,
@@ -74,6 +76,7 @@ from .const import (
     FALLBACK_WHITELISTED,
     LOGGER,
     MAX_ACCESS_DEADLINE,
+    MAX_KEEP_CAPTURES_DAYS,
     MIN_ACCESS_DEADLINE,
 )
 from .coordinator import FaceCaptureConfigEntry
@@ -316,7 +319,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant, and who decides access."""
+    """How pushes reach Home Assistant, whether captures are kept on disk, who decides access."""
 
     _chosen: dict[str, Any]
     """The first form's answers, while the access form is shown."""
@@ -343,6 +346,9 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
             else:
+                user_input[CONF_KEEP_CAPTURES_DAYS] = int(
+                    user_input.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+                )
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -369,6 +375,18 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                 vol.Required(
                     CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
                 ): BooleanSelector(),
+                vol.Required(
+                    CONF_KEEP_CAPTURES_DAYS,
+                    default=options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=MAX_KEEP_CAPTURES_DAYS,
+                        step=1,
+                        unit_of_measurement="d",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
                 vol.Required(
                     CONF_ACCESS_DECIDER,
                     default=options.get(CONF_ACCESS_DECIDER, DEFAULT_ACCESS_DECIDER),

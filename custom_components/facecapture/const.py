@@ -87,3 +87,8 @@ DECISIONS_REMEMBERED: Final = 512
 """How many decided captures are remembered, so that a retransmission gets the same answer."""
 
 ISSUE_MATCH_MODE_CHANGED: Final = "match_mode_changed"
+
+CONF_KEEP_CAPTURES_DAYS: Final = "keep_captures_days"
+"""Days the captures' pictures stay on disk; 0 (the default) keeps nothing on disk."""
+DEFAULT_KEEP_CAPTURES_DAYS: Final = 0
+MAX_KEEP_CAPTURES_DAYS: Final = 365

@@ -33,6 +33,7 @@ from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
     from .access import AccessControl
+    from .capture_history import CaptureHistory
     from .captures import CaptureHub
     from .online_mode import OnlineMode
     from .push_target import PushTarget
@@ -51,6 +52,7 @@ class FaceCaptureData:
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo
+    history: CaptureHistory
 
 
 type FaceCaptureConfigEntry = ConfigEntry[FaceCaptureData]

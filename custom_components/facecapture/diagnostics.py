@@ -43,6 +43,8 @@ TO_REDACT = {
     "qr_code",
     "id_card",
     "image",
+    "picture",  # the paths that serve a capture's faces
+    "panorama",
     "image ",
     "image_data",
     "closeup_pic",

@@ -549,7 +549,13 @@ async def _send_command(
     command = body.pop("cmd", None)
     if not isinstance(command, str) or not command:
         raise validation_error("command_without_cmd")
-    return await call_terminal(entry, entry.runtime_data.client.request(command, body))
+    version = body.pop("version", None)
+    return await call_terminal(
+        entry,
+        entry.runtime_data.client.request(
+            command, body, version=str(version) if version is not None else None
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

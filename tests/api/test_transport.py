@@ -181,7 +181,7 @@ async def test_timeout(simulator: Simulator, session: aiohttp.ClientSession) -> 
     with pytest.raises(FaceCaptureConnectionError, match="Timed out"):
         await client.heart_beat()
     # The per-call timeout overrides the client's.
-    assert (await client.request("heart beat", timeout=3))["code"] == 0
+    assert (await client.request("request date time", timeout=3))["code"] == 0
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.const import (
     CONF_ACCESS_DECIDER,
+    CONF_KEEP_CAPTURES_DAYS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
@@ -234,9 +235,10 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_PUSH_AUTO,
         CONF_PUSH_URL,
         CONF_PUSH_REMOTE,
+        CONF_KEEP_CAPTURES_DAYS,
         CONF_ACCESS_DECIDER,
     }
-    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
+    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_PUSH_URL: "192.168.1.10:8123"}
     )
@@ -265,5 +267,6 @@ async def test_options_without_override(
     assert mock_config_entry.options == {
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
+        CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
         CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }

@@ -143,3 +143,38 @@ async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
     async with asyncio.timeout(timeout):
         while not predicate():
             await asyncio.sleep(0.01)
+
+
+# The `request persons` fields the document requires besides paging (2.1.1.1).
+PERSON_QUERY: dict[str, Any] = {"role": -1, "feature_flag": 0, "image_flag": 0}
+# The `request records` flags the document requires besides paging (2.2.2.1).
+RECORD_QUERY: dict[str, Any] = {"face_image_flag": 0, "reg_image_flag": 0}
+
+
+def person_record(person_id: str, *, jpg: bool = False, **fields: Any) -> dict[str, Any]:
+    """A complete `add person` (or, with ``jpg``, `add person jpg`) body: every required field.
+
+    Fields not given are those of a person without a picture or card (document 2.1.3, 2.1.6);
+    the image counts follow the image lists given.
+    """
+    body: dict[str, Any] = {
+        "id": person_id,
+        "name": "",
+        "role": 1,
+        "kind": 0,
+        "cover": False,
+        "image_num": 0,
+        "reg_images": [],
+        "wg_card_id": 0,
+        "term": "forever",
+        "customer_text": "",
+    }
+    if not jpg:
+        body.update(
+            feature_unit_size=0, feature_num=0, feature_data=[], norm_image_num=0, norm_images=[]
+        )
+    body.update(fields)
+    for count, images in (("image_num", "reg_images"), ("norm_image_num", "norm_images")):
+        if count in body and count not in fields and isinstance(body[images], list):
+            body[count] = len(body[images])
+    return body

@@ -8,20 +8,17 @@ import hashlib
 from pathlib import Path
 import re
 
-import pytest
-
 from simulator import COMMANDS, Simulator
 from simulator.clock import parse_wall_time
 from simulator.images import image_format
 
 from .sim_helpers import Call, fast_simulator, jpeg_b64, png_b64, post_json, wav_bytes
 
-DOCUMENT = Path(__file__).resolve().parents[3] / "shared/protocol/face-capture-http-api.txt"
+# The vendored copy of shared/protocol (tests/api/test_command_coverage.py checks it is the same).
+DOCUMENT = Path(__file__).resolve().parents[1] / "fixtures/protocol/face-capture-http-api.txt"
 
 
 def test_every_document_command_is_handled() -> None:
-    if not DOCUMENT.exists():
-        pytest.skip("shared/protocol not available")
     text = DOCUMENT.read_text()
     found = {m.strip() for m in re.findall(r'"cmd"\s*[:,]\s*"([^"]*)"', text)}
     pushes = {"face", "sip event", "..."}  # device-to-server messages and a placeholder
@@ -31,7 +28,9 @@ def test_every_document_command_is_handled() -> None:
 
 
 async def test_reply_envelope_and_unknown_commands(sim: Simulator, call: Call) -> None:
-    reply = await call("heart beat", ip="192.168.1.88", device_sn="x")
+    reply = await call(
+        "heart beat", ip="192.168.1.88", device_sn="x", device_no="", addr_no="", addr_name=""
+    )
     assert reply == {
         "reply": "ACK",
         "cmd": "heart beat",
@@ -244,18 +243,30 @@ async def test_text_and_image_display(sim: Simulator, call: Call) -> None:
             "font_color": "0xffffffff",
             "text": "Hello",
         },
-        {"position": {"x": 0, "y": 610}, "text": "Charged: 100"},
+        {
+            "position": {"x": 0, "y": 610},
+            "alive_time": 0,
+            "font_size": 40,
+            "font_spacing": 2,
+            "font_color": "0xff00ff00",
+            "text": "Charged: 100",
+        },
     ]
-    assert (await call("text display", coding_type="utf8", text_list=items))["code"] == 0
-    assert [(e["kind"], e["text"]) for e in sim.log] == [
-        ("text", "Hello"),
-        ("text", "Charged: 100"),
+    assert (await call("text display", text_list=items))["code"] == 0  # coding_type: utf8
+    assert [(e["kind"], e["text"], e["coding_type"]) for e in sim.log] == [
+        ("text", "Hello", "utf8"),
+        ("text", "Charged: 100", "utf8"),
     ]
-    assert sim.log[1]["font_color"] == "0xffffffff"
+    assert sim.log[1]["font_color"] == "0xff00ff00"
     for bad in (
         {"text_list": []},
         {"coding_type": "latin1", "text_list": items},
         {"text_list": [{"text": "x"}]},
+        # every field of an entry is required here (2.10.6.1); only the push ACK has defaults
+        *(
+            {"text_list": [{k: v for k, v in items[1].items() if k != key}]}
+            for key in ("alive_time", "font_size", "font_spacing", "font_color")
+        ),
         {"text_list": [{**items[0], "font_color": "red"}]},
         {"text_list": [{**items[0], "text": ""}]},
         {"text_list": ["x"]},
@@ -315,12 +326,14 @@ async def test_audio(sim: Simulator, call: Call) -> None:
     audio = (await call("browse audio list"))["audio_list"]
     assert audio[0] == {"audio_no": 0, "audio_name": "NO0.pass.wav"}
     assert (await call("play audio", audio_no=0, audio_name="NO0.pass.wav"))["code"] == 0
-    assert (await call("play audio", audio_no=1))["code"] == 0
-    assert (await call("play audio", audio_name="NO2.stranger.wav"))["code"] == 0
+    assert (await call("play audio", audio_no=2, audio_name="NO2.stranger.wav"))["code"] == 0
     assert (await call("play audio", audio_no=0, audio_name="NO1.welcome.wav"))["code"] == 22
-    assert (await call("play audio", audio_no=99))["code"] == 22
+    assert (await call("play audio", audio_no=99, audio_name="NO99.wav"))["code"] == 22
+    # both the number and the name are required (2.12.4.1)
+    assert (await call("play audio", audio_no=1))["code"] == 3
+    assert (await call("play audio", audio_name="NO2.stranger.wav"))["code"] == 3
     assert (await call("play audio"))["code"] == 3
-    assert [e["audio_no"] for e in sim.log] == [0, 1, 2]
+    assert [e["audio_no"] for e in sim.log] == [0, 2]
     wav = base64.b64encode(wav_bytes()).decode()
     assert (await call("tts play", text="认证成功"))["code"] == 0
     assert sim.log[-1] == {"kind": "tts", "source": "command", "text": "认证成功"}

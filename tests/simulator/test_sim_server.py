@@ -110,7 +110,9 @@ async def test_reboot_goes_offline_and_keeps_state(
     with pytest.raises(aiohttp.ClientConnectionError):
         await post_json(http, sim.url, {"cmd": "get version"})
     await wait_for(sim.online.is_set, timeout=3)
-    reply = await call("request persons", page_no=1, page_size=10)
+    reply = await call(
+        "request persons", role=-1, page_no=1, page_size=10, feature_flag=0, image_flag=0
+    )
     assert [p["id"] for p in reply["persons"]] == ["keep"]
     assert [e["kind"] for e in sim.log] == ["reboot", "online"]
     assert sim.log[1] == {"kind": "online", "after": "reboot"}

@@ -27,6 +27,7 @@ from .const import (
     MAX_PAGE_SIZE,
     MAX_SCHEDULE_KINDS,
     MAX_SERVICE_URL_LENGTH,
+    MAX_SHORT_NAME_BYTES,
     MAX_UPLOAD_CHUNK,
     Command,
     ControlMode,
@@ -64,6 +65,9 @@ from .models import (
     parse_schedule,
 )
 from .transport import CommandTransport, HttpTransport
+
+# The envelope of every request (1.3): the client writes these, a command's fields never do.
+_ENVELOPE_KEYS = frozenset({"cmd", "version"})
 
 
 def upload_info_for_url(url: str) -> JsonObject:
@@ -193,10 +197,18 @@ class FaceCaptureClient:
         fields: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        version: str | None = None,
     ) -> JsonObject:
-        """Send a command with the version its section documents; raise on a non-zero code."""
+        """Send a command with the version its section documents; raise on a non-zero code.
+
+        ``version`` overrides the documented version (for the vendor's undocumented commands).
+        """
+        if fields and not _ENVELOPE_KEYS.isdisjoint(fields):
+            raise FaceCaptureValidationError(
+                f"The fields of '{command}' must not set {', '.join(sorted(_ENVELOPE_KEYS & set(fields)))}"
+            )
         body: JsonObject = {
-            "version": COMMAND_VERSIONS.get(command, DEFAULT_REQUEST_VERSION),
+            "version": version or COMMAND_VERSIONS.get(command, DEFAULT_REQUEST_VERSION),
             "cmd": command,
         }
         if fields:
@@ -243,7 +255,8 @@ class FaceCaptureClient:
             condition["term_start_end"] = format_device_time(term_start_between[1])
         if term_between is not None:
             condition["term_start"] = format_device_time(term_between[0])
-            condition["term"] = format_device_time(term_between[1])
+            # sic: the document spells the key of the validity end with a trailing space (2.1.1.1)
+            condition["term "] = format_device_time(term_between[1])
         fields: JsonObject = {
             "role": int(role),
             "page_no": page_no,
@@ -292,15 +305,15 @@ class FaceCaptureClient:
         norm_image: bytes | None = None,
         norm_size: tuple[int, int] = (150, 150),
     ) -> PersonResult:
-        """Add a person from a template image and/or an SDK-normalised image (2.1.3)."""
-        fields = self._person_images(person.fields(), person.image)
+        """Add a person from a template image and/or an SDK-normalised image (2.1.3).
+
+        Every field the document requires is sent, with empty image lists where there is no
+        picture; names are at most 15 bytes here.
+        """
+        fields = person.record_fields()
         fields.update(cover=cover, feature_unit_size=0, feature_num=0, feature_data=[])
-        if norm_image is not None:
-            width, height = norm_size
-            fields["norm_image_num"] = 1
-            fields["norm_images"] = [
-                {"width": width, "height": height, "image_data": encode_base64(norm_image)}
-            ]
+        fields.update(self._reg_images(person.image))
+        fields.update(self._norm_images(norm_image, norm_size))
         reply = await self.request(Command.ADD_PERSON, fields)
         return PersonResult.from_dict(reply)
 
@@ -308,31 +321,66 @@ class FaceCaptureClient:
         """Add a person from an original JPEG (2.1.6); PNG is not accepted by this command."""
         if person.image is None:
             raise FaceCaptureValidationError("add person jpg needs a JPEG photo")
-        fields = self._person_images(person.fields(), person.image, jpeg_only=True)
+        fields = person.record_fields()
         fields["cover"] = cover
+        fields.update(self._reg_images(person.image, jpeg_only=True))
         reply = await self.request(Command.ADD_PERSON_JPG, fields)
         return PersonResult.from_dict(reply)
 
     async def update_person(
-        self, person: PersonData, *, flags: PersonUpdateFlag | None = None
+        self,
+        person: PersonData,
+        *,
+        flags: PersonUpdateFlag | None = None,
+        norm_image: bytes | None = None,
+        norm_size: tuple[int, int] = (150, 150),
     ) -> PersonResult:
-        """Modify a person (2.1.4); ``flags`` limits which fields change (all when absent)."""
-        fields = self._person_images(person.fields(), person.image)
-        fields.update(feature_unit_size=0, feature_num=0, feature_data=[])
-        if flags is not None:
-            fields["update_flags"] = int(flags)
+        """Modify a person (2.1.4); ``flags`` limits which fields change.
+
+        Without ``flags`` the fields set on ``person`` (and the images given) are the ones
+        changed: the terminal rewrites every field of a request without `update_flags`.
+        """
+        images = PersonUpdateFlag(0)
+        if person.image is not None:
+            images |= PersonUpdateFlag.REG_IMAGES
+        if norm_image is not None:
+            images |= PersonUpdateFlag.NORM_IMAGE
+        flags = self._update_flags(person, flags, images)
+        fields = person.fields(name_limit=MAX_SHORT_NAME_BYTES)
+        fields.update(update_flags=int(flags), feature_unit_size=0, feature_num=0, feature_data=[])
+        if flags & PersonUpdateFlag.REG_IMAGES:
+            fields.update(self._reg_images(person.image, required=True))
+        if flags & PersonUpdateFlag.NORM_IMAGE:
+            if norm_image is None:
+                raise FaceCaptureValidationError("update_flags selects the normalised image")
+            fields.update(self._norm_images(norm_image, norm_size))
         reply = await self.request(Command.UPDATE_PERSON, fields)
         return PersonResult.from_dict(reply)
 
     async def update_person_jpg(
         self, person: PersonData, *, flags: PersonUpdateFlag | None = None
     ) -> PersonResult:
-        """Modify a person from an original JPEG (2.1.7)."""
-        fields = self._person_images(person.fields(), person.image, jpeg_only=True)
-        if flags is not None:
-            fields["update_flags"] = int(flags)
+        """Modify a person from an original JPEG (2.1.7); either image bit takes the photo."""
+        images = PersonUpdateFlag.REG_IMAGES if person.image is not None else PersonUpdateFlag(0)
+        flags = self._update_flags(person, flags, images)
+        fields = person.fields(name_limit=MAX_SHORT_NAME_BYTES)
+        fields["update_flags"] = int(flags)
+        if flags & (PersonUpdateFlag.REG_IMAGES | PersonUpdateFlag.NORM_IMAGE):
+            fields.update(self._reg_images(person.image, jpeg_only=True, required=True))
         reply = await self.request(Command.UPDATE_PERSON_JPG, fields)
         return PersonResult.from_dict(reply)
+
+    @staticmethod
+    def _update_flags(
+        person: PersonData, flags: PersonUpdateFlag | None, images: PersonUpdateFlag
+    ) -> PersonUpdateFlag:
+        """The flags to send: the given ones checked, or those of the fields set."""
+        if flags is None:
+            flags = person.field_flags() | images
+            if not flags:
+                raise FaceCaptureValidationError("Nothing to change: set at least one field")
+        person.check_flagged(flags)
+        return flags
 
     async def delete_person(self, person_id: str) -> PersonResult:
         """Delete one person by id (2.1.5)."""
@@ -350,16 +398,31 @@ class FaceCaptureClient:
         await self.request(Command.DELETE_PERSONS, {"flag": int(scope), "id": ""})
 
     @staticmethod
-    def _person_images(
-        fields: JsonObject, image: bytes | None, *, jpeg_only: bool = False
+    def _reg_images(
+        image: bytes | None, *, jpeg_only: bool = False, required: bool = False
     ) -> JsonObject:
+        """`image_num` and `reg_images`: one template image, or none (an empty list)."""
         if image is None:
-            return fields
+            if required:
+                raise FaceCaptureValidationError("update_flags selects the photo, which is not set")
+            return {"image_num": 0, "reg_images": []}
         allowed = (ImageFormat.JPEG,) if jpeg_only else (ImageFormat.JPEG, ImageFormat.PNG)
         image_format = check_image(image, allowed=allowed)
-        fields["image_num"] = 1
-        fields["reg_images"] = [{"format": str(image_format), "image_data": encode_base64(image)}]
-        return fields
+        return {
+            "image_num": 1,
+            "reg_images": [{"format": str(image_format), "image_data": encode_base64(image)}],
+        }
+
+    @staticmethod
+    def _norm_images(image: bytes | None, size: tuple[int, int]) -> JsonObject:
+        """`norm_image_num` and `norm_images`: one SDK-normalised image, or none."""
+        if image is None:
+            return {"norm_image_num": 0, "norm_images": []}
+        width, height = size
+        return {
+            "norm_image_num": 1,
+            "norm_images": [{"width": width, "height": height, "image_data": encode_base64(image)}],
+        }
 
     # -----------------------------------------------------------------------------------------
     # 2.2.2 Capture history
@@ -525,10 +588,9 @@ class FaceCaptureClient:
             raise FaceCaptureValidationError("The card number must not be negative")
         fields: JsonObject = {
             "wiegand_card_no": 0 if long_card else card_no,
+            "long_card_id": card_no if long_card else 0,
             "ctrl_mode": str(mode),
         }
-        if long_card:
-            fields["long_card_id"] = card_no
         if person_id is not None:
             fields["person_id"] = person_id
         await self.request(Command.WIEGAND_CONTROL, fields)

@@ -24,7 +24,6 @@ from ._parse import (
     opt_int,
     opt_str,
     req_int,
-    req_list,
     req_str,
     str_list,
     unknown_fields,
@@ -158,12 +157,17 @@ class PersonResult:
 
     id: str | None
     duplicate_id: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"id", "duplicate_id"}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
         """Read the reply of upload/add/update/delete person."""
         return cls(
-            id=opt_str(data.get("id")), duplicate_id=opt_str(data.get("duplicate_id")) or None
+            id=opt_str(data.get("id")),
+            duplicate_id=opt_str(data.get("duplicate_id")) or None,
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -555,8 +559,8 @@ class ScheduleKind:
 
 
 def parse_schedule(data: JsonObject) -> tuple[ScheduleKind, ...]:
-    """Read the reply of `request schedule params`."""
-    return tuple(ScheduleKind.from_dict(item) for item in dict_items(req_list(data, "kinds")))
+    """Read the reply of `request schedule params`; a terminal without rules may omit `kinds`."""
+    return tuple(ScheduleKind.from_dict(item) for item in dict_items(data.get("kinds")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,18 +574,29 @@ class Snapshot:
     image: bytes
     format: str = "jpg"
     time_stamp: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"image", "image "}
+    _KNOWN_IMAGE = frozenset({"image_data", "data", "format", "time_stamp"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
-        """Read the reply of `snapshot`; the document spells the key `"image "`."""
+        """Read the reply of `snapshot`; the document spells the key `"image "`.
+
+        Unknown fields of the image object are kept under ``extra["image"]``.
+        """
         body = opt_dict(first_key(data, "image", "image ")) or {}
         image = _image(first_key(body, "image_data", "data"))
         if image is None:
             raise MissingFieldError("image.image_data")
+        extra = unknown_fields(data, cls._KNOWN)
+        if image_extra := unknown_fields(body, cls._KNOWN_IMAGE):
+            extra["image"] = image_extra
         return cls(
             image=image,
             format=opt_str(body.get("format")) or "jpg",
             time_stamp=opt_str(body.get("time_stamp")),
+            extra=extra,
         )
 
 
@@ -592,12 +607,20 @@ class DeviceTime:
     text: str
     value: datetime | None
     timezone: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"date_time", "timezone"}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
         """Read the reply of `request date time`."""
         text = req_str(data, "date_time")
-        return cls(text=text, value=parse_device_time(text), timezone=opt_str(data.get("timezone")))
+        return cls(
+            text=text,
+            value=parse_device_time(text),
+            timezone=opt_str(data.get("timezone")),
+            extra=unknown_fields(data, cls._KNOWN),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -657,8 +680,15 @@ class FirmwareInfo:
     platform: str | None = None
     sensor: str | None = None
     board: str | None = None
+    motor: str | None = None
     lcd: str | None = None
     timestamp: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {
+        "system", "appversion", "app_version", "soft_version", "algversion", "alg_version",
+        "platform", "sensor", "board", "motor", "lcd", "timestamp",
+    }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -670,12 +700,14 @@ class FirmwareInfo:
             platform=opt_str(data.get("platform")),
             sensor=opt_str(data.get("sensor")),
             board=opt_str(data.get("board")),
+            motor=opt_str(data.get("motor")),
             lcd=opt_str(data.get("lcd")),
             timestamp=opt_str(data.get("timestamp")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
-        """Write the protocol form, leaving out what is unknown."""
+        """Write the protocol form: the fields it read back as they came, unknown ones left out."""
         pairs = {
             "system": self.system,
             "appversion": self.app_version,
@@ -683,10 +715,11 @@ class FirmwareInfo:
             "platform": self.platform,
             "sensor": self.sensor,
             "board": self.board,
+            "motor": self.motor,
             "lcd": self.lcd,
             "timestamp": self.timestamp,
         }
-        return {key: value for key, value in pairs.items() if value is not None}
+        return {**self.extra, **{key: value for key, value in pairs.items() if value is not None}}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -716,17 +749,25 @@ class UpgradeInfo:
     url: str | None = None
     md5sum: str | None = None
     firmware: FirmwareInfo | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"upgrade_type", "upgrade_file", "firmware"}
+    _KNOWN_FILE = frozenset({"url", "md5sum"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
-        """Read the reply of `ask_upgrade`."""
+        """Read the reply of `ask_upgrade`; unknown `upgrade_file` fields go to ``extra``."""
         upgrade_file = opt_dict(data.get("upgrade_file")) or {}
         firmware = opt_dict(data.get("firmware"))
+        extra = unknown_fields(data, cls._KNOWN)
+        if file_extra := unknown_fields(upgrade_file, cls._KNOWN_FILE):
+            extra["upgrade_file"] = file_extra
         return cls(
             upgrade_type=opt_str(data.get("upgrade_type")) or "none",
             url=opt_str(upgrade_file.get("url")),
             md5sum=opt_str(upgrade_file.get("md5sum")),
             firmware=FirmwareInfo.from_dict(firmware) if firmware is not None else None,
+            extra=extra,
         )
 
 
@@ -784,6 +825,9 @@ class FileChunk:
     size: int
     data: bytes
     md5sum: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"path", "total_size", "offset", "size", "data", "md5sum"}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -801,6 +845,7 @@ class FileChunk:
             size=len(content) if size is None else size,
             data=content,
             md5sum=opt_str(data.get("md5sum")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -811,6 +856,9 @@ class GpsInfo:
     n: str | None = None
     e: str | None = None
     strength: int | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"n", "e", "strength"})
 
     @classmethod
     def from_dict(cls, data: Any) -> Self | None:
@@ -821,6 +869,7 @@ class GpsInfo:
             n=opt_str(data.get("n")),
             e=opt_str(data.get("e")),
             strength=opt_int(data.get("strength")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -835,6 +884,11 @@ class FourGInfo:
     operator: str | None = None
     signal_strength: int | None = None
     gps: GpsInfo | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {
+        "module_ready", "sim_ready", "ICCID", "IMSI", "operator", "signal_strength", "gps",
+    }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -847,6 +901,7 @@ class FourGInfo:
             operator=opt_str(data.get("operator")) or None,
             signal_strength=opt_int(data.get("signal_strength")),
             gps=GpsInfo.from_dict(data.get("gps")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
