@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -23,7 +25,7 @@ from custom_components.facecapture.access import (
     render_text,
     terminal_decision,
 )
-from custom_components.facecapture.api.push import FacePush, ack_for, parse_push
+from custom_components.facecapture.api.push import FacePush, FailureReason, ack_for, parse_push
 from custom_components.facecapture.const import (
     CONF_ACCESS_DEADLINE,
     CONF_ACCESS_DECIDER,
@@ -32,6 +34,8 @@ from custom_components.facecapture.const import (
 )
 
 from .common import SERIAL
+
+STRINGS = Path(__file__).parents[2] / "custom_components" / "facecapture" / "strings.json"
 
 
 def face(
@@ -273,3 +277,15 @@ async def test_failures_fall_back(hass: HomeAssistant) -> None:
     missing = _control(hass, AccessPolicy(script="script.not_there"))
     decision = await missing.async_decide(face())
     assert (decision.decided_by, decision.reason) == (DecidedBy.FALLBACK, DenyReason.ERROR)
+
+
+def test_every_reason_is_translated() -> None:
+    """Every reason Home Assistant or the terminal gives reads as words on the Face entity."""
+    strings = json.loads(STRINGS.read_text())
+    face = strings["entity"]["event"]["face"]["state_attributes"]
+    expected = {str(reason) for reason in DenyReason} | {str(reason) for reason in FailureReason}
+    assert set(face["decision_reason"]["state"]) == expected
+    assert set(face["decision"]["state"]) == {str(decision) for decision in Decision}
+    assert set(face["decided_by"]["state"]) == {str(decider) for decider in DecidedBy}
+    sensor = strings["entity"]["sensor"]["last_decision"]["state_attributes"]
+    assert sensor["reason"]["state"] == face["decision_reason"]["state"]
