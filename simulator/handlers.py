@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from .clock import format_wall_time, parse_timezone, parse_wall_time
-from .images import b64, b64decode_strict, capture_images, image_format, is_wav
+from .images import b64, b64decode_strict, capture_images, image_format, is_wav, wav_info
 from .required_fields import missing_field
 from .state import (
     FIRMWARE,
@@ -1197,14 +1197,31 @@ def tts_play(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
 
 @command("play audio stream")
 def play_audio_stream(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
-    """Play a WAV sent in the request (2.12.2)."""
+    """Play a WAV sent in the request (2.12.2): 16-bit PCM mono at a rate the speaker plays."""
     audio = _obj(req, "audio")
     if _str(audio, "format") != "wav":
         raise ProtocolError(3, "only wav audio is supported")
     data = b64decode_strict(_str(audio, "data"))
     if data is None or not is_wav(data):
         raise ProtocolError(35, "audio data is not a RIFF/WAVE file")
-    state.add_log("audio_stream", format="wav", size=len(data))
+    if len(data) > state.max_audio_bytes:
+        raise ProtocolError(6, f"audio is larger than {state.max_audio_bytes} bytes")
+    info = wav_info(data)
+    if info is None or info.frames == 0:
+        raise ProtocolError(35, "audio is not a complete PCM WAV file")
+    if (info.channels, info.sample_width) != (1, 2):
+        raise ProtocolError(35, "audio must be 16-bit PCM mono")
+    if info.sample_rate not in state.audio_sample_rates:
+        raise ProtocolError(35, f"audio sample rate {info.sample_rate} Hz is not supported")
+    state.add_log(
+        "audio_stream",
+        format="wav",
+        size=len(data),
+        sample_rate=info.sample_rate,
+        channels=info.channels,
+        sample_width=info.sample_width,
+        duration=round(info.duration, 3),
+    )
     return {}
 
 

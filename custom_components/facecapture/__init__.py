@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 
+from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntry, ConfigEntryChange
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -18,11 +19,12 @@ from homeassistant.const import (
     CONF_USERNAME,
     Platform,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
@@ -39,10 +41,13 @@ from .api import (
 from .capture_archive import CaptureArchive
 from .capture_files import CLEANUP_INTERVAL, CaptureFiles, captures_root
 from .capture_history import CaptureHistory
-from .captures import CaptureHub
+from .captures import Capture, CaptureHub
 from .const import (
+    CONF_HA_PERSON,
     CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     DEFAULT_KEEP_CAPTURES_DAYS,
+    DEFAULT_KEEP_PERSONS,
     DOMAIN,
     LOGGER,
     MANUFACTURER,
@@ -54,6 +59,8 @@ from .coordinator import (
     fever_limit,
 )
 from .online_mode import OnlineMode, async_restore_match_mode
+from .person_directory import PersonDirectory
+from .person_links import linked_person, person_links
 from .picture_views import async_register_views
 from .push_target import PushTarget, async_point_away
 from .services import async_setup_services
@@ -66,6 +73,7 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.IMAGE,
     Platform.LOCK,
+    Platform.MEDIA_PLAYER,
     Platform.NOTIFY,
     Platform.NUMBER,
     Platform.SELECT,
@@ -144,6 +152,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         serial=serial,
         device_id=lambda: device.id,
         fever_limit=lambda: fever_limit(coordinator.data),
+        linked_person=lambda person_id: linked_person(entry, person_id),
     )
     history = await _async_setup_history(hass, entry, client, captures, serial)
     push_target = PushTarget(hass, entry, client)
@@ -156,6 +165,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         describe=captures.async_describe,
     )
     online_mode = OnlineMode(hass, entry, client)
+    directory = PersonDirectory(
+        hass,
+        client,
+        entry_id=entry.entry_id,
+        title=entry.title,
+        persist=entry.options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
+    )
+    await directory.async_load()
     entry.runtime_data = FaceCaptureData(
         client=client,
         coordinator=coordinator,
@@ -163,6 +180,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         push_target=push_target,
         access=access,
         online_mode=online_mode,
+        directory=directory,
         serial=serial,
         version=version,
         device_info=device_info,
@@ -191,6 +209,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     entry.async_on_unload(coordinator.async_add_listener(check_push_health))
     entry.async_on_unload(push_target.async_clear_issues)
     entry.async_on_unload(online_mode.async_clear_issues)
+    _follow_persons(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -218,6 +237,48 @@ async def _async_setup_history(
     return CaptureHistory(client, archive, files)
 
 
+def _follow_persons(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
+    """Keep the person directory in step, and reload when the person links change."""
+    runtime = entry.runtime_data
+    directory, coordinator = runtime.directory, runtime.coordinator
+
+    @callback
+    def check_count() -> None:
+        if coordinator.last_update_success:
+            directory.async_check_count(coordinator.data.person_count)
+
+    @callback
+    def check_capture(capture: Capture) -> None:
+        match = capture.push.match
+        if not (match and match.is_encryption):  # a ciphertext id is never in the directory
+            directory.async_check_id(capture.push.person_id)
+
+    def link_snapshot() -> dict[str, tuple[str, str]]:
+        return {
+            person_id: (subentry.subentry_id, subentry.data[CONF_HA_PERSON])
+            for person_id, subentry in person_links(entry).items()
+        }
+
+    links = link_snapshot()
+
+    @callback
+    def links_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        # Each link owns a sensor: a reload adds and names them like a fresh start does.
+        if (
+            change is ConfigEntryChange.UPDATED
+            and changed.entry_id == entry.entry_id
+            and link_snapshot() != links
+        ):
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(coordinator.async_add_listener(check_count))
+    entry.async_on_unload(runtime.captures.async_add_listener(check_capture))
+    entry.async_on_unload(directory.async_start(entry))
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, links_changed)
+    )
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
     """Stop taking pushes and unload the platforms."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
@@ -236,9 +297,10 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away, give it its own match mode back, delete captures kept on disk."""
+    """Point the terminal away, give it its own match mode back, delete what was kept on disk."""
     client = client_for(hass, entry)
     await async_point_away(hass, entry, client)
     await async_restore_match_mode(hass, entry, client)
+    await PersonDirectory.async_remove_store(hass, entry.entry_id)
     if entry.unique_id:
         await hass.async_add_executor_job(shutil.rmtree, captures_root(hass, entry.unique_id), True)

@@ -40,7 +40,12 @@ class Capture:
 
 
 def capture_event_data(
-    capture: Capture, *, device_id: str | None, serial: str, fever_limit: float
+    capture: Capture,
+    *,
+    device_id: str | None,
+    serial: str,
+    fever_limit: float,
+    ha_person: str | None = None,
 ) -> dict[str, Any]:
     """The bus event and event entity payload: everything an automation needs, never an image."""
     push = capture.push
@@ -58,6 +63,7 @@ def capture_event_data(
         "result": str(push.result),
         "person_id": push.person_id,
         "name": push.person_name,
+        "ha_person": ha_person,
         "role": match.person_role if match else None,
         "encrypted": bool(match and match.is_encryption),
         "score": push.score,
@@ -88,12 +94,14 @@ class CaptureHub:
         serial: str,
         device_id: Callable[[], str | None],
         fever_limit: Callable[[], float],
+        linked_person: Callable[[str], str | None] = lambda _person_id: None,
     ) -> None:
-        """Start with nothing seen."""
+        """Start with nothing seen; ``linked_person`` maps a person id to a ``person`` entity."""
         self.hass = hass
         self.serial = serial
         self._device_id = device_id
         self.fever_limit = fever_limit
+        self._linked_person = linked_person
         self._seen: OrderedDict[PushKey, None] = OrderedDict()
         self._listeners: list[Callable[[Capture], None]] = []
         self._keepers: list[Callable[[Capture], Mapping[str, Any]]] = []
@@ -121,6 +129,12 @@ class CaptureHub:
         if len(self._seen) > SEEN_PUSHES:
             self._seen.popitem(last=False)
         return True
+
+    def ha_person(self, push: FacePush) -> str | None:
+        """The Home Assistant person linked to the terminal person the face matched, if any."""
+        if push.result not in (FaceResult.RECOGNIZED, FaceResult.DENIED) or not push.person_id:
+            return None
+        return self._linked_person(push.person_id)
 
     @callback
     def async_mark_alive(self) -> None:
@@ -175,7 +189,11 @@ class CaptureHub:
         """Fire the event for a new capture and, if it is real-time, update the entities."""
         capture = self._capture(push, access)
         data = capture_event_data(
-            capture, device_id=self._device_id(), serial=self.serial, fever_limit=self.fever_limit()
+            capture,
+            device_id=self._device_id(),
+            serial=self.serial,
+            fever_limit=self.fever_limit(),
+            ha_person=self.ha_person(push),
         )
         for keeper in self._keepers:
             data.update(keeper(capture))

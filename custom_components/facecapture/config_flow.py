@@ -7,7 +7,12 @@ import contextlib
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlowWithReload,
+)
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -50,6 +55,7 @@ from .const import (
     CONF_DENY_FEVER,
     CONF_DENY_NO_MASK,
     CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
@@ -67,6 +73,7 @@ from .const import (
     DEFAULT_DENY_FEVER,
     DEFAULT_DENY_NO_MASK,
     DEFAULT_KEEP_CAPTURES_DAYS,
+    DEFAULT_KEEP_PERSONS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
     DEFAULT_TEXT_DENIED,
@@ -78,8 +85,11 @@ from .const import (
     MAX_ACCESS_DEADLINE,
     MAX_KEEP_CAPTURES_DAYS,
     MIN_ACCESS_DEADLINE,
+    SUBENTRY_PERSON_LINK,
 )
 from .coordinator import FaceCaptureConfigEntry
+from .person_links import PersonLinkFlow
+from .speech import speech_options_schema, validate_speech_options
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 _TEXT = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -317,6 +327,14 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
         """The push options."""
         return FaceCaptureOptionsFlow()
 
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: FaceCaptureConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Links from the terminal's persons to Home Assistant people."""
+        return {SUBENTRY_PERSON_LINK: PersonLinkFlow}
+
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
     """How pushes reach Home Assistant, whether captures are kept on disk, who decides access."""
@@ -345,7 +363,8 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             url = str(user_input.get(CONF_PUSH_URL) or "").strip()
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
-            else:
+            validate_speech_options(self.hass, user_input, errors)
+            if not errors:
                 user_input[CONF_KEEP_CAPTURES_DAYS] = int(
                     user_input.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
                 )
@@ -387,6 +406,11 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                         mode=NumberSelectorMode.BOX,
                     )
                 ),
+                vol.Required(
+                    CONF_KEEP_PERSONS,
+                    default=options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
+                ): BooleanSelector(),
+                **speech_options_schema(self.hass),
                 vol.Required(
                     CONF_ACCESS_DECIDER,
                     default=options.get(CONF_ACCESS_DECIDER, DEFAULT_ACCESS_DECIDER),

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .capture_history import CaptureHistory
     from .captures import CaptureHub
     from .online_mode import OnlineMode
+    from .person_directory import PersonDirectory
     from .push_target import PushTarget
 
 
@@ -49,6 +50,7 @@ class FaceCaptureData:
     push_target: PushTarget
     access: AccessControl
     online_mode: OnlineMode
+    directory: PersonDirectory
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo

@@ -29,9 +29,13 @@ INTERNAL_FIELDS: Final = ("device_id", "serial", "sequence", "realtime", "result
 """Bus event fields the entity leaves out: ids for automations, and the result (its event type)."""
 
 
-def face_attributes(capture: Capture, *, fever_limit: float) -> dict[str, Any]:
+def face_attributes(
+    capture: Capture, *, fever_limit: float, ha_person: str | None = None
+) -> dict[str, Any]:
     """What the Face entity shows of a capture: readable values, translated by their keys."""
-    data = capture_event_data(capture, device_id=None, serial="", fever_limit=fever_limit)
+    data = capture_event_data(
+        capture, device_id=None, serial="", fever_limit=fever_limit, ha_person=ha_person
+    )
     for key in INTERNAL_FIELDS:
         data.pop(key)
     if (role := data["role"]) is not None:
@@ -59,6 +63,9 @@ class FaceCaptureEventEntity(FaceCapturePushEntity, EventEntity):
     """Fires recognized, denied, stranger or detected, with who and how."""
 
     def _async_apply(self, capture: Capture) -> bool:
-        data = face_attributes(capture, fever_limit=self.entry.runtime_data.captures.fever_limit())
+        captures = self.entry.runtime_data.captures
+        data = face_attributes(
+            capture, fever_limit=captures.fever_limit(), ha_person=captures.ha_person(capture.push)
+        )
         self._trigger_event(str(capture.result), data)
         return True

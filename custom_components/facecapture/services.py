@@ -54,7 +54,9 @@ from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
 from .device_time import clock_now, device_time_to_utc
 from .helpers import call_terminal, device_entries, validation_error
+from .person_links import async_link, async_person_source
 from .photos import PHOTO_FIELDS, async_photo_for_call, async_required_photo_for_call
+from .speech import async_speak, speech_engine
 
 SERVICE_OPEN_GATE: Final = "open_gate"
 SERVICE_WIEGAND_OUTPUT: Final = "wiegand_output"
@@ -107,6 +109,7 @@ ATTR_ALL: Final = "all"
 ATTR_WITH_IMAGES: Final = "with_images"
 ATTR_TIME_ZONE: Final = "time_zone"
 ATTR_COMMAND: Final = "command"
+ATTR_PERSON: Final = "person"
 
 ROLES: Final = {"ordinary": Role.ORDINARY, "whitelist": Role.WHITELIST, "blacklist": Role.BLACKLIST}
 ROLE_NAMES: Final = {int(role): name for name, role in ROLES.items()}
@@ -245,8 +248,9 @@ async def _wiegand_output(
 async def _speak(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
-    _check_bytes(ATTR_TEXT, data[ATTR_TEXT], MAX_TTS_BYTES)
-    await call_terminal(entry, entry.runtime_data.client.tts_play(data[ATTR_TEXT]))
+    if speech_engine(entry) is None:  # the terminal's own TTS: its byte limit, named by field
+        _check_bytes(ATTR_TEXT, data[ATTR_TEXT], MAX_TTS_BYTES)
+    await call_terminal(entry, async_speak(hass, entry, data[ATTR_TEXT]))
     return None
 
 
@@ -304,10 +308,15 @@ def _person_result(result: PersonResult, person_id: str) -> dict[str, Any]:
 
 
 async def _upload_person(
-    hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData, mode: UploadMode
+    hass: HomeAssistant,
+    entry: FaceCaptureConfigEntry,
+    data: ActionData,
+    mode: UploadMode,
+    *,
+    default_photo: bytes | None = None,
 ) -> ServiceResponse:
     _check_person(data)
-    photo = await async_photo_for_call(hass, entry, data)
+    photo = await async_photo_for_call(hass, entry, data) or default_photo
     card = data.get(ATTR_CARD_NUMBER)
     long_card = data.get(ATTR_LONG_CARD, False)
     role = data.get(ATTR_ROLE)
@@ -328,6 +337,7 @@ async def _upload_person(
         customer_text=data.get(ATTR_CUSTOM_TEXT),
     )
     result = await call_terminal(entry, entry.runtime_data.client.upload_person(person, mode=mode))
+    await entry.runtime_data.directory.async_fetch(result.id or data[ATTR_ID])
     await _refresh(entry)
     return _person_result(result, data[ATTR_ID])
 
@@ -335,7 +345,15 @@ async def _upload_person(
 async def _enroll_person(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
-    return await _upload_person(hass, entry, data, UPLOAD_MODES[data[ATTR_MODE]])
+    mode = UPLOAD_MODES[data[ATTR_MODE]]
+    if (ha_person := data.get(ATTR_PERSON)) is None:
+        return await _upload_person(hass, entry, data, mode)
+    # A Home Assistant person as the source: their name, picture and entity id, unless given.
+    source = await async_person_source(hass, ha_person)
+    data = {ATTR_NAME: source.name, ATTR_CUSTOM_TEXT: ha_person, **data}
+    response = await _upload_person(hass, entry, data, mode, default_photo=source.picture)
+    async_link(hass, entry, data[ATTR_ID], ha_person)
+    return response
 
 
 async def _update_person(
@@ -349,6 +367,7 @@ async def _delete_person(
 ) -> ServiceResponse:
     _check_bytes(ATTR_ID, data[ATTR_ID], MAX_ID_BYTES)
     await call_terminal(entry, entry.runtime_data.client.delete_person(data[ATTR_ID]))
+    entry.runtime_data.directory.async_remove(data[ATTR_ID])
     await _refresh(entry)
     return None
 
@@ -361,6 +380,7 @@ async def _delete_persons(
     await call_terminal(
         entry, entry.runtime_data.client.delete_persons(DELETE_SCOPES[data[ATTR_ROLE]])
     )
+    entry.runtime_data.directory.async_remove_role(ROLE_FILTERS[data[ATTR_ROLE]])
     await _refresh(entry)
     return None
 
@@ -659,6 +679,7 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
         fields={
             **_PERSON_FIELDS,
             vol.Optional(ATTR_MODE, default="add_or_modify"): vol.In(UPLOAD_MODES),
+            vol.Optional(ATTR_PERSON): cv.entity_domain("person"),
         },
         handler=_enroll_person,
         response=SupportsResponse.OPTIONAL,

@@ -13,6 +13,7 @@ import pytest
 
 from custom_components.facecapture.api import (
     MAX_SHORT_NAME_BYTES,
+    AudioClip,
     DeviceTime,
     FaceCaptureClient,
     FaceCaptureValidationError,
@@ -22,7 +23,11 @@ from custom_components.facecapture.api import (
     PersonData,
     PersonResult,
     PersonUpdateFlag,
+    ScheduleKind,
+    ScreensaverMedia,
     Snapshot,
+    TimeSection,
+    TrafficDay,
     UpgradeInfo,
 )
 from custom_components.facecapture.api.models import GpsInfo, parse_schedule
@@ -407,3 +412,80 @@ async def test_reply_models_read_from_the_simulator(
     assert upgrade.firmware.extra == {}
     await client.upload_file("/data_fs/x.bin", make_image("PNG"))
     assert (await client.download_file_chunk("/data_fs/x.bin")).extra == {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Second reading: limits the document sets on the commands touched here
+
+
+async def test_wiegand_and_gate_limits(client: FaceCaptureClient, simulator: Simulator) -> None:
+    """A short Wiegand number has 32 bits (2.6); a person id at most 19 bytes (2.1)."""
+    with pytest.raises(FaceCaptureValidationError, match="32 bits"):
+        await client.wiegand_control(2**32)
+    with pytest.raises(FaceCaptureValidationError, match="person id"):
+        await client.wiegand_control(5, person_id="x" * 20)
+    with pytest.raises(FaceCaptureValidationError, match="person id"):
+        await client.gpio_control(person_id="é" * 10)
+    assert simulator.requests == []
+    await client.wiegand_control(2**32 - 1, person_id="x" * 19)
+    await client.wiegand_control(2**32, long_card=True)
+    await client.gpio_control(person_id="x" * 19)
+    assert [entry["kind"] for entry in simulator.log] == ["wiegand", "wiegand", "gpio"]
+
+
+def _rule(mode: str = "daily", days: int = 1, start: int = 8, end: int = 18) -> ScheduleKind:
+    section = TimeSection(start_hour=start, start_minute=0, end_hour=end, end_minute=0)
+    return ScheduleKind(kind=1, name="office", mode=mode, days=((section,),) * days)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (_rule(mode="monthly"), "daily or weekly"),
+        (_rule(days=7), "daily rule has 1"),
+        (_rule(mode="weekly", days=5), "weekly rule has 7"),
+        (_rule(start=24), "start hour"),
+        (_rule(end=25), "end hour"),
+        (_rule(start=18, end=8), "start before it ends"),
+        (_rule(start=8, end=8), "start before it ends"),
+    ],
+)
+async def test_schedule_rules_checked_before_sending(
+    client: FaceCaptureClient, simulator: Simulator, rule: ScheduleKind, message: str
+) -> None:
+    """2.3.8: daily or weekly, one day or seven, hours and minutes of a day, start before end."""
+    with pytest.raises(FaceCaptureValidationError, match=message):
+        await client.update_schedules([rule])
+    with pytest.raises(FaceCaptureValidationError, match=message):
+        await client.add_schedule_kinds([rule])
+    assert simulator.requests == []
+
+
+async def test_schedule_rules_round_trip_what_the_terminal_added(
+    client: FaceCaptureClient, simulator: Simulator
+) -> None:
+    """A rule read and written back keeps the fields the terminal added (1.2.1 item 7)."""
+    await client.update_schedules([_rule(mode="weekly", days=7)])
+    simulator.state.schedules[0]["holiday_off"] = True
+    simulator.state.schedules[0]["days"][0]["sections"][0]["door"] = 2
+    rules = await client.get_schedules()
+    assert rules[0].extra == {"holiday_off": True}
+    assert rules[0].days[0][0].extra == {"door": 2}
+    await client.update_schedules(rules)
+    stored = simulator.state.schedules[0]
+    assert stored["holiday_off"] is True
+    assert stored["days"][0]["sections"][0]["door"] == 2
+    assert len(stored["days"]) == 7
+
+
+def test_list_entries_keep_unknown_fields() -> None:
+    """Audio clips, traffic days and screensaver media keep what they do not read."""
+    clip = AudioClip.from_dict({"audio_no": 0, "audio_name": "NO0.pass.wav", "length_ms": 900})
+    assert clip.extra == {"length_ms": 900}
+    day = TrafficDay.from_dict({"date": "6-1", "bytes_rx": 1, "bytes_tx": 2, "apn": "cmnet"})
+    assert day.extra == {"apn": "cmnet"}
+    media = ScreensaverMedia.from_dict(
+        {"sequence": 1, "media_name": "a.png", "path": "/data_fs/a", "duration": 5}
+    )
+    assert media.extra == {"duration": 5}
+    assert media.to_dict() == {"sequence": 1, "media_name": "a.png"}  # the request's form

@@ -14,9 +14,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.facecapture.const import (
     CONF_ACCESS_DECIDER,
     CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
+    CONF_TTS_ENGINE,
+    CONF_TTS_LANGUAGE,
     CONF_WEBHOOK_ID,
     DECIDER_TERMINAL,
     DOMAIN,
@@ -236,6 +239,9 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_PUSH_URL,
         CONF_PUSH_REMOTE,
         CONF_KEEP_CAPTURES_DAYS,
+        CONF_TTS_ENGINE,
+        CONF_TTS_LANGUAGE,
+        CONF_KEEP_PERSONS,
         CONF_ACCESS_DECIDER,
     }
     options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
@@ -250,6 +256,7 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
     assert mock_config_entry.options == {
         **options,
         CONF_PUSH_URL: "http://192.168.1.10:8123",
+        CONF_KEEP_PERSONS: False,
         CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }
 
@@ -268,5 +275,6 @@ async def test_options_without_override(
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
         CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
+        CONF_KEEP_PERSONS: False,
         CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }

@@ -57,14 +57,16 @@ def png_b64(size: int = 64) -> str:
     return b64(portrait(size, random.Random(2), "png"))
 
 
-def wav_bytes() -> bytes:
-    """A tiny valid WAV file."""
+def wav_bytes(
+    seconds: float = 0.01, *, rate: int = 16000, channels: int = 1, sample_width: int = 2
+) -> bytes:
+    """A silent WAV file; by default what the terminal plays (16-bit PCM mono, 16 kHz)."""
     out = io.BytesIO()
     with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(8000)
-        wav.writeframes(b"\0\0" * 80)
+        wav.setnchannels(channels)
+        wav.setsampwidth(sample_width)
+        wav.setframerate(rate)
+        wav.writeframes(b"\0" * sample_width * channels * round(seconds * rate))
     return out.getvalue()
 
 

@@ -8,6 +8,8 @@ import hashlib
 from pathlib import Path
 import re
 
+import pytest
+
 from simulator import COMMANDS, Simulator
 from simulator.clock import parse_wall_time
 from simulator.images import image_format
@@ -339,7 +341,15 @@ async def test_audio(sim: Simulator, call: Call) -> None:
     assert sim.log[-1] == {"kind": "tts", "source": "command", "text": "认证成功"}
     assert (await call("tts play", text=""))["code"] == 3
     assert (await call("play audio stream", audio={"format": "wav", "data": wav}))["code"] == 0
-    assert sim.log[-1] == {"kind": "audio_stream", "format": "wav", "size": len(wav_bytes())}
+    assert sim.log[-1] == {
+        "kind": "audio_stream",
+        "format": "wav",
+        "size": len(wav_bytes()),
+        "sample_rate": 16000,
+        "channels": 1,
+        "sample_width": 2,
+        "duration": 0.01,
+    }
     assert (await call("play audio stream", audio={"format": "mp3", "data": wav}))["code"] == 3
     assert (
         await call(
@@ -348,6 +358,42 @@ async def test_audio(sim: Simulator, call: Call) -> None:
     )["code"] == 35
     assert (await call("play audio stream", audio={"format": "wav", "data": "%%"}))["code"] == 35
     assert (await call("play audio stream", audio="x"))["code"] == 3
+
+
+@pytest.mark.parametrize(
+    ("wav", "code"),
+    [
+        (wav_bytes(rate=8000), 35),
+        (wav_bytes(rate=44100), 35),
+        (wav_bytes(channels=2), 35),
+        (wav_bytes(sample_width=1), 35),
+        (wav_bytes(0), 35),
+        (wav_bytes(1)[:-2], 35),
+        (wav_bytes(1)[:30], 35),
+        (b"RIFF\x00\x00\x00\x00WAVEjunk", 35),
+        (wav_bytes(33), 6),
+    ],
+    ids=["8khz", "44khz", "stereo", "8bit", "empty", "truncated", "header-only", "no-fmt", "33s"],
+)
+async def test_audio_stream_refuses_what_the_speaker_cannot_play(
+    sim: Simulator, call: Call, wav: bytes, code: int
+) -> None:
+    """Only complete 16-bit PCM mono WAV at 16 kHz up to 1 MiB is played; nothing else is logged."""
+    data = base64.b64encode(wav).decode()
+    assert (await call("play audio stream", audio={"format": "wav", "data": data}))["code"] == code
+    assert not [entry for entry in sim.log if entry["kind"] == "audio_stream"]
+
+
+async def test_audio_stream_logs_what_it_plays(sim: Simulator, call: Call) -> None:
+    """The log says how long the clip plays: 32 s is the longest that fits in 1 MiB."""
+    data = base64.b64encode(wav_bytes(32)).decode()
+    assert (await call("play audio stream", audio={"format": "wav", "data": data}))["code"] == 0
+    assert sim.log[-1]["duration"] == 32.0
+    assert sim.log[-1]["size"] == 44 + 32 * 16000 * 2
+    sim.state.audio_sample_rates = (8000, 16000)
+    data = base64.b64encode(wav_bytes(0.5, rate=8000)).decode()
+    assert (await call("play audio stream", audio={"format": "wav", "data": data}))["code"] == 0
+    assert (sim.log[-1]["sample_rate"], sim.log[-1]["duration"]) == (8000, 0.5)
 
 
 async def test_hardware_and_4g_without_module(sim: Simulator, call: Call) -> None:

@@ -8,7 +8,9 @@ package covers all three and knows nothing about Home Assistant.
 from .client import FaceCaptureClient, upload_info_for_url
 from .commands import DisplayText, PersonData, argb
 from .const import (
+    AUDIO_SAMPLE_RATE,
     DEFAULT_PORT,
+    MAX_AUDIO_BYTES,
     MAX_CUSTOMER_TEXT_BYTES,
     MAX_ID_BYTES,
     MAX_NAME_BYTES,
@@ -71,8 +73,10 @@ from .transport import CommandTransport, HttpTransport
 __version__ = "0.1.0"
 
 __all__ = [
+    "AUDIO_SAMPLE_RATE",
     "DEFAULT_PORT",
     "DEVICE_ERRORS",
+    "MAX_AUDIO_BYTES",
     "MAX_CUSTOMER_TEXT_BYTES",
     "MAX_ID_BYTES",
     "MAX_NAME_BYTES",

@@ -17,13 +17,15 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from ._parse import JsonObject, opt_bool, opt_int, opt_str, reply_model
-from .commands import DisplayText, PersonData
+from .commands import DisplayText, PersonData, check_bytes
 from .const import (
     COMMAND_VERSIONS,
     DEFAULT_PORT,
     DEFAULT_REQUEST_VERSION,
     DEFAULT_TIMEOUT,
+    MAX_AUDIO_BYTES,
     MAX_DOWNLOAD_CHUNK,
+    MAX_ID_BYTES,
     MAX_PAGE_SIZE,
     MAX_SCHEDULE_KINDS,
     MAX_SERVICE_URL_LENGTH,
@@ -68,6 +70,8 @@ from .transport import CommandTransport, HttpTransport
 
 # The envelope of every request (1.3): the client writes these, a command's fields never do.
 _ENVELOPE_KEYS = frozenset({"cmd", "version"})
+_SCHEDULE_DAYS = {"daily": 1, "weekly": 7}
+_MAX_SHORT_CARD = 2**32 - 1
 
 
 def upload_info_for_url(url: str) -> JsonObject:
@@ -544,6 +548,23 @@ class FaceCaptureClient:
             raise FaceCaptureValidationError(f"Give 1 to {MAX_SCHEDULE_KINDS} rules")
         for kind in kinds:
             _range("The rule number", kind.kind, 1, MAX_SCHEDULE_KINDS)
+            # 2.3.8: a daily rule has one day, a weekly one a day for each weekday
+            days = _SCHEDULE_DAYS.get(kind.mode)
+            if days is None:
+                raise FaceCaptureValidationError("A rule's mode is daily or weekly")
+            if len(kind.days) != days:
+                raise FaceCaptureValidationError(f"A {kind.mode} rule has {days} day(s)")
+            for section in (section for day in kind.days for section in day):
+                start = (
+                    _range("The start hour", section.start_hour, 0, 23),
+                    _range("The start minute", section.start_minute, 0, 59),
+                )
+                end = (
+                    _range("The end hour", section.end_hour, 0, 23),
+                    _range("The end minute", section.end_minute, 0, 59),
+                )
+                if start >= end:  # the start is inclusive, the end exclusive
+                    raise FaceCaptureValidationError("A time section must start before it ends")
         return [kind.to_dict() for kind in kinds]
 
     # -----------------------------------------------------------------------------------------
@@ -568,6 +589,7 @@ class FaceCaptureClient:
         """
         fields: JsonObject = {"port": port, "ctrl_type": "on", "ctrl_mode": str(mode)}
         if person_id is not None:
+            check_bytes("The person id", person_id, MAX_ID_BYTES)
             fields["person_id"] = person_id
         if voice is not None:
             fields["voicePlay"] = voice
@@ -586,6 +608,10 @@ class FaceCaptureClient:
         """Send a card number on the Wiegand output (2.6); long cards are for wg36/44/66."""
         if card_no < 0:
             raise FaceCaptureValidationError("The card number must not be negative")
+        if not long_card and card_no > _MAX_SHORT_CARD:
+            raise FaceCaptureValidationError("A short card number has 32 bits; use long_card")
+        if person_id is not None:
+            check_bytes("The person id", person_id, MAX_ID_BYTES)
         fields: JsonObject = {
             "wiegand_card_no": 0 if long_card else card_no,
             "long_card_id": card_no if long_card else 0,
@@ -750,6 +776,10 @@ class FaceCaptureClient:
         """Play a WAV sent with the request (2.12.2)."""
         if not (wav.startswith(b"RIFF") and wav[8:12] == b"WAVE"):
             raise FaceCaptureValidationError("The terminal plays WAV audio only")
+        if len(wav) > MAX_AUDIO_BYTES:
+            raise FaceCaptureValidationError(
+                f"The audio is {len(wav)} bytes; the terminal takes at most {MAX_AUDIO_BYTES}"
+            )
         await self.request(
             Command.PLAY_AUDIO_STREAM, {"audio": {"format": "wav", "data": encode_base64(wav)}}
         )

@@ -505,6 +505,9 @@ class TimeSection:
     start_minute: int
     end_hour: int
     end_minute: int
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"start", "end"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -516,11 +519,13 @@ class TimeSection:
             start_minute=opt_int(start.get("minute")) or 0,
             end_hour=req_int(end, "hour"),
             end_minute=opt_int(end.get("minute")) or 0,
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
-        """Write the protocol form."""
+        """Write the protocol form, with what the terminal added to it."""
         return {
+            **self.extra,
             "start": {"hour": self.start_hour, "minute": self.start_minute},
             "end": {"hour": self.end_hour, "minute": self.end_minute},
         }
@@ -534,6 +539,9 @@ class ScheduleKind:
     name: str = ""
     mode: str = "daily"
     days: tuple[tuple[TimeSection, ...], ...] = ()
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"kind", "name", "mode", "days"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -546,11 +554,13 @@ class ScheduleKind:
                 tuple(TimeSection.from_dict(section) for section in dict_items(day.get("sections")))
                 for day in dict_items(data.get("days"))
             ),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
-        """Write the protocol form."""
+        """Write the protocol form; a rule read and written back keeps what the terminal added."""
         return {
+            **self.extra,
             "name": self.name,
             "kind": self.kind,
             "mode": self.mode,
@@ -778,6 +788,9 @@ class ScreensaverMedia:
     sequence: int
     media_name: str
     path: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"sequence", "media_name", "path"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -786,6 +799,7 @@ class ScreensaverMedia:
             sequence=req_int(data, "sequence"),
             media_name=opt_str(data.get("media_name")) or "",
             path=opt_str(data.get("path")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
@@ -806,12 +820,17 @@ class AudioClip:
 
     audio_no: int
     audio_name: str
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"audio_no", "audio_name"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
         """Read one entry of `audio_list`."""
         return cls(
-            audio_no=req_int(data, "audio_no"), audio_name=opt_str(data.get("audio_name")) or ""
+            audio_no=req_int(data, "audio_no"),
+            audio_name=opt_str(data.get("audio_name")) or "",
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -912,6 +931,9 @@ class TrafficDay:
     date: str
     bytes_rx: int
     bytes_tx: int
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"date", "bytes_rx", "bytes_tx"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -920,4 +942,5 @@ class TrafficDay:
             date=req_str(data, "date"),
             bytes_rx=opt_int(data.get("bytes_rx")) or 0,
             bytes_tx=opt_int(data.get("bytes_tx")) or 0,
+            extra=unknown_fields(data, cls._KNOWN),
         )
