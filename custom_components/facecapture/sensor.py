@@ -16,7 +16,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .access import Decision, terminal_decision
@@ -190,6 +190,11 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
                 key: state.attributes.get(key) for key in description.restored_attributes
             }
 
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the restored state moves with it."""
+        super().async_entity_id_changed(old_entity_id)
+
     def _async_apply(self, capture: Capture) -> bool:
         description = self.entity_description
         if not description.applies_fn(capture):
@@ -232,6 +237,11 @@ class PersonLastSeenSensor(FaceCapturePushEntity, RestoreSensor):
         await super().async_added_to_hass()
         if (last := await self.async_get_last_sensor_data()) is not None:
             self._attr_native_value = last.native_value
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the restored state moves with it."""
+        super().async_entity_id_changed(old_entity_id)
 
     def _async_apply(self, capture: Capture) -> bool:
         if capture.result is not FaceResult.RECOGNIZED or capture.push.person_id != self._person_id:

@@ -27,9 +27,9 @@ from homeassistant.helpers.selector import (
 from homeassistant.util.hass_dict import HassKey
 import voluptuous as vol
 
-from .api import MAX_TTS_BYTES
+from .api import MAX_TTS_BYTES, FaceCaptureError
 from .audio import TerminalAudio, async_convert, async_load_media, audio_error
-from .const import CONF_TTS_ENGINE, CONF_TTS_LANGUAGE, DOMAIN
+from .const import CONF_TTS_ENGINE, CONF_TTS_LANGUAGE, DOMAIN, LOGGER
 from .coordinator import FaceCaptureConfigEntry
 from .helpers import validation_error
 
@@ -126,6 +126,24 @@ async def async_render_greeting(
     no TTS engine chosen (use the ACK's own `tts` field then) or the engine fails.
     """
     return (await async_render_speech(hass, entry, text)).wav
+
+
+async def async_play_greeting(
+    hass: HomeAssistant, entry: FaceCaptureConfigEntry, text: str
+) -> bool:
+    """Render (once) and play a greeting after an ACK; False, logged, when it cannot be played.
+
+    Never raises: the ACK is already sent and the door already decided. The log names the
+    terminal and the reason, never the text (it holds a person's name).
+    """
+    try:
+        wav = await async_render_greeting(hass, entry, text)
+        await entry.runtime_data.client.play_audio_stream(wav)
+    except (HomeAssistantError, FaceCaptureError) as err:
+        reason = getattr(err, "translation_key", None) or type(err).__name__
+        LOGGER.warning("Could not play a greeting on %s: %s", entry.title, reason)
+        return False
+    return True
 
 
 async def async_speak(hass: HomeAssistant, entry: FaceCaptureConfigEntry, text: str) -> None:

@@ -31,7 +31,11 @@ from custom_components.facecapture.const import (
     CONF_TTS_LANGUAGE,
     DOMAIN,
 )
-from custom_components.facecapture.speech import async_render_greeting, speech_cache
+from custom_components.facecapture.speech import (
+    async_play_greeting,
+    async_render_greeting,
+    speech_cache,
+)
 from simulator import Simulator
 
 from .common import call_action, requests_since
@@ -145,6 +149,34 @@ async def test_greeting_is_rendered_once(
     await async_render_greeting(hass, platform_entry, "Welcome, Alice")
     assert voice.calls[-1] == ("Welcome, Alice", "en")
     assert len(voice.calls) == 3
+
+
+async def test_play_greeting_after_an_ack(
+    hass: HomeAssistant,
+    voice: FakeVoice,
+    platform_entry: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Played on the terminal; a failure is logged by reason, never with the name, and not raised."""
+    assert await async_play_greeting(hass, platform_entry, "Welcome, Alice")
+    assert simulator.log[-1]["kind"] == "audio_stream"
+
+    simulator.fail_next("play audio stream", 5)
+    assert not await async_play_greeting(hass, platform_entry, "Welcome, Alice")
+    voice.seconds = 40.0
+    assert not await async_play_greeting(hass, platform_entry, "Welcome, Mallory")
+    warnings = [r.getMessage() for r in caplog.records if "greeting" in r.getMessage()]
+    assert warnings == [
+        "Could not play a greeting on Front gate: FaceCaptureBusyError",
+        "Could not play a greeting on Front gate: audio_too_long",
+    ]
+    ours = " ".join(
+        r.getMessage() for r in caplog.records if r.name.startswith("custom_components.facecapture")
+    )
+    assert "Alice" not in ours
+    assert "Mallory" not in ours
+    assert [entry["kind"] for entry in simulator.log] == ["audio_stream"]
 
 
 async def test_concurrent_greetings_share_one_rendering(
