@@ -265,7 +265,7 @@ async def test_script_without_open_keeps_the_policy(
     [
         {
             CONF_ACCESS_SCRIPT: "script.slow",
-            CONF_ACCESS_DEADLINE: 0.5,
+            CONF_ACCESS_DEADLINE: 1.0,
             CONF_ACCESS_FALLBACK: "whitelisted",
         }
     ],
@@ -287,7 +287,8 @@ async def test_script_timeout_falls_back_inside_the_deadline(
     assert alice["opened"] is True
     assert stranger["opened"] is False
     for door in (alice, stranger):
-        assert door["ack_ms"] < 500, door
+        # The terminal's own clock, HTTP included: the answer was there before the deadline.
+        assert door["ack_ms"] < 1000, door
     assert [(e.data["decision"], e.data["decided_by"]) for e in face_events] == [
         ("granted", "fallback"),
         ("denied", "fallback"),
