@@ -154,6 +154,7 @@ async def test_foreign_serial_acknowledged_and_ignored(
     assert len(warnings) == 1
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_catch_up_push_fires_bus_event_only(
     hass: HomeAssistant, http_client: TestClient, face_events: list[Event]
 ) -> None:
