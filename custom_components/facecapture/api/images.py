@@ -42,7 +42,8 @@ def detect_image_format(data: bytes) -> ImageFormat | None:
 
 def strip_data_url(text: str) -> str:
     """Remove a ``data:image/...;base64,`` prefix, which some firmware adds."""
-    return _DATA_URL.sub("", text, count=1)
+    match = _DATA_URL.match(text)
+    return text[match.end() :] if match else text
 
 
 def decode_base64(text: str) -> bytes:
