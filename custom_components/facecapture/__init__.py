@@ -31,7 +31,9 @@ from .coordinator import (
     FaceCaptureData,
     fever_limit,
 )
+from .push_problems import PushProblems
 from .push_target import PushTarget, async_point_away
+from .seen_captures import SeenCaptures
 from .services import async_setup_services
 from .webhook import PushReceiver
 
@@ -114,11 +116,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     device_info = _device_info(serial, entry.title, hardware, version)
     device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **device_info)
+    # Restored before the webhook is registered: a capture resent across a restart fires nothing.
+    seen = SeenCaptures(hass, entry.entry_id)
+    await seen.async_load()
+    entry.async_on_unload(seen.async_flush)
+    problems = PushProblems(hass, entry_id=entry.entry_id, title=entry.title)
+    entry.async_on_unload(problems.async_clear)
     captures = CaptureHub(
         hass,
         serial=serial,
         device_id=lambda: device.id,
         fever_limit=lambda: fever_limit(coordinator.data),
+        seen=seen,
+        problems=problems,
     )
     push_target = PushTarget(hass, entry, client)
     entry.runtime_data = FaceCaptureData(
@@ -156,5 +166,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant if it still pushes here."""
+    """Point the terminal away from Home Assistant if it still pushes here; forget its captures."""
+    await SeenCaptures(hass, entry.entry_id).async_remove()
     await async_point_away(hass, entry, client_for(hass, entry))
