@@ -51,6 +51,8 @@ def in_range(number: float) -> bool:
 
 def clean_text(value: str, limit: int = MAX_EVENT_TEXT) -> str:
     """Replace lone surrogates and cut to ``limit`` characters."""
+    if value.isascii() and len(value) <= limit:  # the common case, at once
+        return value
     if len(value) > limit:
         value = value[:limit]
     if not value.isascii():
@@ -78,6 +80,8 @@ def _lenient_int(value: Any, label: str, warnings: list[str]) -> int | None:
 
 def clean_int(value: Any, label: str, warnings: list[str]) -> int | None:
     """Read an integer leniently, then keep it only within the signed 64-bit range."""
+    if type(value) is int and INT64_MIN <= value <= INT64_MAX:  # the common case, at once
+        return value
     return int64(_lenient_int(value, label, warnings), label, warnings)
 
 

@@ -491,6 +491,7 @@ type PushMessage = FacePush | Heartbeat | CommandResult | SipEvent | UnknownMess
 # --------------------------------------------------------------------------------------------------
 
 _BOM: Final = b"\xef\xbb\xbf"
+_PLAIN_ECHO: Final = (int, str)
 _SHORT_MEDIA: Final = 256
 _MAX_FORMAT_TEXT: Final = 16
 _MAX_TIME_TEXT: Final = 40
@@ -533,6 +534,8 @@ _SIP_KEYS = _STATION_KEYS | {"sip_event"}
 
 def _text(value: Any, limit: int = MAX_EVENT_TEXT) -> str | None:
     """Read an optional string under the rules; an empty one means "no information" and is None."""
+    if type(value) is str:  # the common case, at once
+        return clean_text(value, limit) if value else None
     if isinstance(value, int | float) and not isinstance(value, bool) and not in_range(value):
         return None
     text = opt_str(value)
@@ -826,8 +829,12 @@ def _decode_json(raw: bytes | str) -> Any:
         except _orjson.JSONDecodeError:
             pass
         else:
-            # orjson reads an integer beyond 64 bits as a float: the echo would not be exact.
-            if not (isinstance(value, dict) and type(value.get("sequence_no")) is float):
+            # orjson reads integers beyond 64 bits as floats: an echo of an odd sequence_no or
+            # cap_time would not be exact, so such a body is read again by the standard library.
+            if not isinstance(value, dict) or (
+                type(value.get("sequence_no", 0)) in _PLAIN_ECHO
+                and type(value.get("cap_time", "")) is str
+            ):
                 return value
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
