@@ -10,6 +10,9 @@ Run as a script it is the demo (``bash scripts/demo`` calls it)::
 
     .venv/bin/python scripts/hass_harness.py [--check] [--ha-port 8123] [--sim-port 8000]
 
+``--check`` runs in a directory and on ports of its own, so it never disturbs a demo that is
+running (its ``.demo/``, its database and log stay untouched).
+
 Only the standard library and aiohttp are used, so the end-to-end test can import it as it is.
 """
 
@@ -30,6 +33,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from types import TracebackType
 from typing import Any, Self
@@ -250,10 +254,12 @@ def write_config_dir(
     log_level: str = "info",
     name: str = "Face capture",
     copy_integration: bool = False,
+    recorder: bool = False,
 ) -> None:
     """Write configuration.yaml, onboarding done and the integration into ``config_dir``.
 
     ``frontend=True`` needs the home-assistant-frontend package (``scripts/setup --demo``).
+    ``recorder=True`` keeps every bus event in ``home-assistant_v2.db`` (the soak counts them).
     The integration is symlinked from the repository unless ``copy_integration``.
     """
     config_dir.mkdir(parents=True, exist_ok=True)
@@ -285,6 +291,8 @@ def write_config_dir(
         for sub in _FRONTEND_TREE:
             (tree / "hass_frontend" / sub).mkdir(parents=True, exist_ok=True)
         lines += ["frontend:", f"  development_repo: {json.dumps(str(tree))}"]
+        if recorder:
+            lines += ["recorder:"]
     (config_dir / "configuration.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     storage = config_dir / ".storage"
@@ -964,20 +972,30 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--ha-port",
         type=int,
-        default=int(os.environ.get("DEMO_HA_PORT", "8123")),
-        help="Home Assistant's port (DEMO_HA_PORT, default 8123)",
+        default=_env_port("DEMO_HA_PORT"),
+        help="Home Assistant's port (DEMO_HA_PORT; default 8123, a free one with --check)",
     )
     parser.add_argument(
         "--sim-port",
         type=int,
-        default=int(os.environ.get("DEMO_SIM_PORT", "8000")),
-        help="the simulated terminal's port (DEMO_SIM_PORT, default 8000)",
+        default=_env_port("DEMO_SIM_PORT"),
+        help="the simulated terminal's port (DEMO_SIM_PORT; default 8000, a free one with --check)",
     )
     parser.add_argument("--rate", type=float, default=12.0, help="captures per minute (12)")
     parser.add_argument("--persons", type=int, default=6, help="registered demo persons (6)")
     parser.add_argument("--timeout", type=float, default=60.0, help="--check deadline, seconds")
-    parser.add_argument("--dir", type=Path, default=DEMO_DIR, help="config directory (.demo/)")
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="config directory (.demo/; with --check a temporary one, removed when it passes)",
+    )
     return parser.parse_args(argv)
+
+
+def _env_port(variable: str) -> int | None:
+    value = os.environ.get(variable, "")
+    return int(value) if value else None
 
 
 def _describe_capture(event: dict[str, Any]) -> str:
@@ -996,7 +1014,7 @@ def _describe_capture(event: dict[str, Any]) -> str:
     return f"  {clock}  {data.get('result', '?'):<10} {who:<12} {', '.join(extra)}".rstrip()
 
 
-def _banner(stack: FaceCaptureStack) -> str:
+def _banner(stack: FaceCaptureStack, *, check: bool = False) -> str:
     width = max(len(e["entity_id"]) for e in stack.entities) if stack.entities else 10
     rows = []
     for entity in stack.entities:
@@ -1010,7 +1028,12 @@ def _banner(stack: FaceCaptureStack) -> str:
     return "\n".join(
         [
             "",
-            f"Face capture demo is running (ready in {took:.1f} s).",
+            (
+                f"Face capture demo check: Home Assistant and the simulator started "
+                f"(ready in {took:.1f} s); they stop when the check ends."
+                if check
+                else f"Face capture demo is running (ready in {took:.1f} s)."
+            ),
             "",
             f"  Open      {stack.base_url}",
             f"  Log in    {stack.username} / {stack.password}",
@@ -1068,9 +1091,23 @@ async def _follow(stack: FaceCaptureStack) -> None:
                 print(_describe_capture(event), flush=True)
 
 
+def _demo_places(args: argparse.Namespace) -> tuple[Path, int, int]:
+    """Where the demo runs: ``.demo/`` on 8123 and 8000, or, for a check, a place of its own.
+
+    A check must never touch a demo that may be running: that demo's directory holds its
+    database and log, and its ports are taken. So a check gets a temporary directory and free
+    ports unless told otherwise.
+    """
+    if args.check:
+        config_dir = args.dir or Path(tempfile.mkdtemp(prefix="facecapture-demo-check-"))
+        return config_dir, args.ha_port or free_port(), args.sim_port or free_port()
+    return args.dir or DEMO_DIR, args.ha_port or 8123, args.sim_port or 8000
+
+
 async def demo(args: argparse.Namespace) -> int:
     """Run the demo until cancelled (or, with ``--check``, until one capture arrived)."""
-    for port, variable in ((args.ha_port, "DEMO_HA_PORT"), (args.sim_port, "DEMO_SIM_PORT")):
+    config_dir, ha_port, sim_port = _demo_places(args)
+    for port, variable in ((ha_port, "DEMO_HA_PORT"), (sim_port, "DEMO_SIM_PORT")):
         if not port_is_free(port):
             print(
                 f"demo: port {port} is in use; choose another with {variable}=...", file=sys.stderr
@@ -1081,13 +1118,12 @@ async def demo(args: argparse.Namespace) -> int:
     if task is not None:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    print(
-        f"demo: starting Home Assistant on port {args.ha_port} and the simulator on {args.sim_port}"
-    )
+    what = "checking the demo" if args.check else "starting"
+    print(f"demo: {what}: Home Assistant on port {ha_port}, the simulator on {sim_port}")
     stack = FaceCaptureStack(
-        args.dir,
-        ha_port=args.ha_port,
-        sim_port=args.sim_port,
+        config_dir,
+        ha_port=ha_port,
+        sim_port=sim_port,
         frontend=True,
         username=DEMO_USER,
         password=DEMO_USER,
@@ -1096,18 +1132,24 @@ async def demo(args: argparse.Namespace) -> int:
         log_level="warning",
         name="Face capture demo",
     )
+    passed = False
     try:
         async with stack:
-            print(_banner(stack), flush=True)
+            print(_banner(stack, check=args.check), flush=True)
             if args.check:
                 await _check(stack, args.timeout)
+                passed = True
                 return 0
             await _follow(stack)
     except HarnessError as err:
         print(f"demo: FAILED: {err}", file=sys.stderr)
+        if args.check:
+            print(f"demo: the check's logs are in {config_dir}", file=sys.stderr)
         return 1
     finally:
         print("demo: stopped Home Assistant and the simulator", flush=True)
+        if passed and args.dir is None:
+            shutil.rmtree(config_dir, ignore_errors=True)
     return 0
 
 

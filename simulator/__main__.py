@@ -33,6 +33,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--push-url", help="face push target, e.g. http://127.0.0.1:8123/api/webhook/x"
     )
+    parser.add_argument(
+        "--config-url",
+        help="configuration-client URL: the terminal fetches its commands there (document 1.1.3)",
+    )
     parser.add_argument("--rate", type=float, default=0.0, help="automatic captures per minute")
     parser.add_argument("--has-4g", action="store_true", help="fit a 4G module")
     parser.add_argument("--persons", type=int, default=0, help="pre-register N demo persons")
@@ -65,6 +69,8 @@ async def run(args: argparse.Namespace) -> None:
         sim.add_person()
     if args.push_url:
         sim.set_push_target(args.push_url)
+    if args.config_url:
+        sim.set_config_url(args.config_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,18 +1,25 @@
 """The terminal as configuration client (document 1.1.3).
 
 With ``extranet`` enabled in http mode the terminal POSTs a heartbeat to
-``http://server_ip:server_port/url``. A reply carrying a ``cmd`` is executed with the same handlers
-as the server and its result (the handler's reply plus the echoed ``command_id``) is the body of
-the next POST, sent at once. An empty or non-command reply means "nothing to do": the terminal
-waits ``poll_interval`` seconds and sends a heartbeat again.
+``http://server_ip:server_port/url`` and behaves as the document describes:
+
+- it waits at most ``timeout`` seconds (15 on the device) for the reply;
+- it asks again at once after any reply, whatever it was: a command, an ACK, an empty body, an
+  HTTP error, a closed connection. A server that answers at once with nothing makes it loop;
+- it executes only real commands: a JSON object with a ``cmd`` and no ``reply`` (an ACK or an
+  empty heartbeat reply is not a command). The result (the handler's reply, echoing
+  ``command_id``, or ``cammand_id`` if the server spelled it so) is the body of its next request;
+- only when the server cannot be reached at all does it wait ``retry_interval`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 import json
 import logging
+import time
 from typing import Any
 
 import aiohttp
@@ -22,7 +29,9 @@ from .pusher import encode, heartbeat_body, target_url
 from .state import DeviceState
 
 _LOGGER = logging.getLogger(__name__)
-_NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+DEVICE_WAIT = 15.0
+"""How long the device waits for the reply to a heartbeat."""
+_ID_KEYS = ("command_id", "cammand_id")
 
 
 def extranet_url(state: DeviceState) -> str | None:
@@ -31,6 +40,17 @@ def extranet_url(state: DeviceState) -> str | None:
     if not section.get("enable") or section.get("mode", "tcp") != "http":
         return None
     return target_url(section, "url")
+
+
+def as_command(text: str) -> dict[str, Any] | None:
+    """The command a reply carries, or None when it carries none (empty, not JSON, an ACK)."""
+    try:
+        reply = json.loads(text) if text.strip() else None
+    except ValueError:
+        return None
+    if not isinstance(reply, dict) or "reply" in reply or not isinstance(reply.get("cmd"), str):
+        return None
+    return reply
 
 
 class ConfigClient:
@@ -42,17 +62,20 @@ class ConfigClient:
         online: asyncio.Event,
         on_action: Callable[[str], None],
         *,
-        poll_interval: float,
-        timeout: float,
+        retry_interval: float,
+        timeout: float = DEVICE_WAIT,
     ) -> None:
         """Configure the loop; nothing runs until ``start``."""
         self._state = state
         self._online = online
         self._on_action = on_action
-        self.poll_interval = poll_interval
+        self.retry_interval = retry_interval
         self.timeout = timeout
         self.results: list[dict[str, Any]] = []
         self.heartbeats = 0
+        self.timeouts = 0
+        self.request_times: deque[float] = deque(maxlen=10_000)
+        """``time.monotonic()`` of each request sent (the latest ten thousand)."""
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -68,8 +91,13 @@ class ConfigClient:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
+    def requests_between(self, start: float, end: float) -> int:
+        """How many requests were sent in the monotonic interval [start, end]."""
+        return sum(1 for sent in self.request_times if start <= sent <= end)
+
     async def _ask(self, url: str, body: dict[str, Any]) -> str:
         assert self._session is not None
+        self.request_times.append(time.monotonic())
         async with self._session.post(
             url,
             data=encode(body),
@@ -86,14 +114,20 @@ class ConfigClient:
             await self._online.wait()
             url = extranet_url(self._state)
             if url is None:
-                await asyncio.sleep(self.poll_interval)
+                await asyncio.sleep(self.retry_interval)
                 continue
             body = result if result is not None else heartbeat_body(self._state)
             try:
                 text = await self._ask(url, body)
-            except _NETWORK_ERRORS as err:
+            except TimeoutError:
+                # No reply within the wait: ask again at once (a result sent is not repeated).
+                self.timeouts += 1
+                text = ""
+            except aiohttp.ServerDisconnectedError:
+                text = ""  # a closed connection is an answer too: ask again at once
+            except (aiohttp.ClientError, OSError) as err:
                 _LOGGER.debug("configuration server not reachable: %s", type(err).__name__)
-                await asyncio.sleep(self.poll_interval)
+                await asyncio.sleep(self.retry_interval)
                 continue
             if result is None:
                 self.heartbeats += 1
@@ -105,16 +139,13 @@ class ConfigClient:
                 action = None
                 if not self._online.is_set():
                     continue  # rebooting: whatever the reply said is lost
-            try:
-                command = json.loads(text) if text.strip() else None
-            except ValueError:
-                command = None
-            if not isinstance(command, dict) or "cmd" not in command:
-                await asyncio.sleep(self.poll_interval)
+            command = as_command(text)
+            if command is None:
                 continue
             self._state.requests.append(command)
             outcome = dispatch(self._state, command)
             result = outcome.reply
-            if "command_id" in command:
-                result["command_id"] = command["command_id"]
+            for key in _ID_KEYS:
+                if key in command:
+                    result[key] = command[key]
             action = outcome.action

@@ -9,6 +9,7 @@ Not protected by the device's Basic auth. Routes:
 - ``POST /_sim/faults``: set ``latency``/``drop_next``/``http_500_next``/``garble_next``.
 - ``POST /_sim/persons``: register a demo person (``id``/``name`` optional, no image).
 - ``POST /_sim/push_target``: ``{"url": ...}`` like ``--push-url``.
+- ``POST /_sim/config_url``: ``{"url": ...}`` like ``--config-url`` (``null`` turns it off).
 - ``POST /_sim/fail_next``: ``{"cmd", "code", "desc"}`` like ``Simulator.fail_next``.
 """
 
@@ -114,6 +115,14 @@ def add_control_routes(app: web.Application, sim: Simulator) -> None:
             return _error(400, str(err))
         return web.json_response(sim.state.app_params["upload_info"])
 
+    async def config_url(request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        try:
+            sim.set_config_url(body.get("url"))
+        except (TypeError, ValueError) as err:
+            return _error(400, str(err))
+        return web.json_response(sim.state.app_params["extranet"])
+
     async def fail_next(request: web.Request) -> web.Response:
         body = await _json_body(request)
         cmd, code, desc = body.get("cmd"), body.get("code"), body.get("desc")
@@ -129,6 +138,7 @@ def add_control_routes(app: web.Application, sim: Simulator) -> None:
         ("POST", "/_sim/faults", faults),
         ("POST", "/_sim/persons", persons),
         ("POST", "/_sim/push_target", push_target),
+        ("POST", "/_sim/config_url", config_url),
         ("POST", "/_sim/fail_next", fail_next),
     ]
     for method, path, handler in routes:

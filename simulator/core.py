@@ -15,7 +15,7 @@ import aiohttp
 
 from .captures import KINDS, CaptureRequest, build_capture
 from .clock import Clock
-from .config_client import ConfigClient
+from .config_client import DEVICE_WAIT, ConfigClient, extranet_url
 from .handlers import REBOOT, RESTART_APPLICATION
 from .pusher import Pusher, upload_url
 from .server import DeviceServer, Faults
@@ -23,6 +23,33 @@ from .state import DEFAULT_CAPACITY, DEFAULT_SERIAL, DeviceState, default_hardwa
 
 _LOGGER = logging.getLogger(__name__)
 _RATE_MIX = (("recognized", 5), ("stranger", 3), ("denied", 1), ("detected", 1))
+
+
+def _server_fields(url: str | None, path_key: str) -> dict[str, Any]:
+    """The host, port and path fields of an ``upload_info``/``extranet`` section for ``url``."""
+    if not isinstance(url, str):
+        raise TypeError("url must be a string")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("url must be http(s)://host[:port]/path")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    host = parts.hostname
+    prefix = "https://" if parts.scheme == "https" else ""
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        server_ip, server_domain = "", prefix + host
+    else:
+        server_ip, server_domain = prefix + host, ""
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return {
+        "server_ip": server_ip,
+        "server_domain": server_domain,
+        "server_port": port,
+        path_key: path,
+    }
 
 
 class Simulator:
@@ -45,9 +72,9 @@ class Simulator:
         capacity: int = DEFAULT_CAPACITY,
         reset_sequence_on_reboot: bool = False,
         heartbeat_interval: float = 0.0,
-        config_poll_interval: float = 15.0,
+        config_retry_interval: float = 15.0,
         push_timeout: float = 10.0,
-        config_timeout: float = 30.0,
+        config_timeout: float = DEVICE_WAIT,
     ) -> None:
         """Create the terminal (not yet listening: call ``start``)."""
         self.state = DeviceState(
@@ -81,7 +108,7 @@ class Simulator:
             self.state,
             self.online,
             self.handle_action,
-            poll_interval=config_poll_interval,
+            retry_interval=config_retry_interval,
             timeout=config_timeout,
         )
         self.server = DeviceServer(self)
@@ -174,6 +201,8 @@ class Simulator:
             "persons": len(self.state.persons),
             "records": len(self.state.records),
             "upload_target": upload_url(self.state),
+            "config_url": extranet_url(self.state),
+            "config_requests": len(self.config_client.request_times),
             "pending_pushes": len(self.pusher.queue),
             "acks": len(self.pusher.acks),
             "clock": self.state.clock.text(),
@@ -186,29 +215,20 @@ class Simulator:
 
     def set_push_target(self, url: str | None) -> None:
         """Write ``upload_info`` (method http, host, port, path) from a URL, like ``--push-url``."""
-        if not isinstance(url, str):
-            raise TypeError("url must be a string")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("url must be http(s)://host[:port]/path")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = parts.hostname
-        prefix = "https://" if parts.scheme == "https" else ""
-        try:
-            ipaddress.IPv4Address(host)
-        except ValueError:
-            server_ip, server_domain = "", prefix + host
-        else:
-            server_ip, server_domain = prefix + host, ""
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
         self.state.app_params["upload_info"].update(
-            method="http",
-            server_ip=server_ip,
-            server_domain=server_domain,
-            server_port=port,
-            service_url=path,
+            method="http", **_server_fields(url, "service_url")
+        )
+
+    def set_config_url(self, url: str | None) -> None:
+        """Make the terminal a configuration client of ``url`` (``extranet`` in http mode).
+
+        What a user types in the terminal's configuration-client settings; None turns it off.
+        """
+        if url is None:
+            self.state.app_params["extranet"]["enable"] = False
+            return
+        self.state.app_params["extranet"].update(
+            enable=True, mode="http", **_server_fields(url, "url")
         )
 
     def fail_next(self, cmd: str, code: int, desc: str | None = None) -> None:

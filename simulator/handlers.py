@@ -19,7 +19,8 @@ import re
 from typing import Any
 
 from .clock import format_wall_time, parse_timezone, parse_wall_time
-from .images import b64, b64decode_strict, capture_images, image_format, is_wav
+from .images import b64, b64decode_strict, capture_images, image_format, is_wav, wav_info
+from .required_fields import missing_field
 from .state import (
     FIRMWARE,
     PROTOCOL_VERSION,
@@ -70,7 +71,8 @@ CODE_DESC: dict[int, str] = {
 }
 
 MAX_ID_BYTES = 19
-MAX_NAME_BYTES = 63
+MAX_NAME_BYTES = 63  # `upload person` (2.1.2), schedule rule and media names
+MAX_SHORT_NAME_BYTES = 15  # `add person`, `update person` and their jpg forms (2.1.3-2.1.7)
 MAX_CUSTOMER_TEXT_BYTES = 67
 MAX_PAGE_SIZE = 20
 MAX_UPLOAD_CHUNK = 200 * 1024
@@ -169,6 +171,9 @@ def dispatch(state: DeviceState, body: object) -> Outcome:
     handler = COMMANDS.get(cmd)
     if handler is None or cmd in state.unsupported:
         return Outcome(make_reply(state, cmd, 2, f"unknown command {cmd!r}"))
+    missing = missing_field(cmd, body)
+    if missing is not None:
+        return Outcome(make_reply(state, cmd, 3, f"{missing} is required"))
     try:
         extras = handler(state, body)
     except ProtocolError as err:
@@ -311,11 +316,11 @@ def _person_id(req: dict[str, Any], key: str = "id") -> str:
     return value
 
 
-def _person_fields(req: dict[str, Any]) -> dict[str, Any]:
-    """Validate the plain person fields present in the request."""
+def _person_fields(req: dict[str, Any], *, max_name: int) -> dict[str, Any]:
+    """Validate the plain person fields present in the request (names up to ``max_name`` bytes)."""
     fields: dict[str, Any] = {}
     if "name" in req:
-        fields["name"] = _str(req, "name", max_bytes=MAX_NAME_BYTES)
+        fields["name"] = _str(req, "name", max_bytes=max_name)
     if "role" in req:
         fields["role"] = _int(req, "role", lo=0, hi=2)
     if "kind" in req:
@@ -372,6 +377,24 @@ def _norm_images(req: dict[str, Any]) -> bool:
     return bool(images)
 
 
+def _check_counts(req: dict[str, Any]) -> None:
+    """The counts the older person commands send must describe their arrays (2.1.3)."""
+    for count_key, list_key in (("image_num", "reg_images"), ("norm_image_num", "norm_images")):
+        if count_key in req:
+            count = _int(req, count_key, lo=0, hi=5)
+            if isinstance(req.get(list_key), list) and count != len(req[list_key]):
+                raise ProtocolError(
+                    3, f"{count_key} is {count} but {list_key} has {len(req[list_key])}"
+                )
+    if "feature_data" in req:
+        data = _list(req, "feature_data")
+        size = _int(req, "feature_unit_size", lo=0, default=0) * _int(
+            req, "feature_num", lo=0, hi=5, default=0
+        )
+        if len(data) != size:
+            raise ProtocolError(3, "feature_data must hold feature_unit_size * feature_num numbers")
+
+
 def _set_image(person: dict[str, Any], image: tuple[str, str] | None) -> None:
     if image is not None:
         person["image"], person["image_format"] = image
@@ -386,7 +409,7 @@ def _capacity_check(state: DeviceState) -> None:
 def upload_person(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     """Add or modify a person from one original image (2.1.2)."""
     person_id = _person_id(req)
-    fields = _person_fields(req)
+    fields = _person_fields(req, max_name=MAX_NAME_BYTES)
     mode = _int(req, "upload_mode", lo=0, hi=2, default=0)
     image = None
     if req.get("normal_image"):
@@ -414,8 +437,9 @@ def upload_person(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
 
 def _add_person(state: DeviceState, req: dict[str, Any], *, jpeg_only: bool) -> dict[str, Any]:
     person_id = _person_id(req)
-    fields = _person_fields(req)
+    fields = _person_fields(req, max_name=MAX_SHORT_NAME_BYTES)
     cover = _flag(req, "cover")
+    _check_counts(req)
     image = _reg_images(state, req, jpeg_only=jpeg_only)
     if not jpeg_only:
         fields["norm_image"] = _norm_images(req)
@@ -444,7 +468,8 @@ def add_person_jpg(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
 
 def _update_person(state: DeviceState, req: dict[str, Any], *, jpeg_only: bool) -> dict[str, Any]:
     person_id = _person_id(req)
-    fields = _person_fields(req)
+    fields = _person_fields(req, max_name=MAX_SHORT_NAME_BYTES)
+    _check_counts(req)
     image = _reg_images(state, req, jpeg_only=jpeg_only)
     norm = False if jpeg_only else _norm_images(req)
     flags = _int(req, "update_flags", lo=0, hi=ALL_FLAGS, default=None)
@@ -545,7 +570,8 @@ def _person_matches(person: dict[str, Any], cond: dict[str, Any], fuzzy: bool) -
     start = _term_range(cond, "term_start_start", ("term_start_end",))
     if start is not None and not _in_term_range(person["term_start"], start, ()):
         return False
-    term = _term_range(cond, "term_start", ("term ", "term"))
+    # sic: the document spells the validity end of the condition "term " (2.1.1.1)
+    term = _term_range(cond, "term_start", ("term ",))
     return term is None or _in_term_range(person["term"], term, ("forever", "never"))
 
 
@@ -576,11 +602,11 @@ def person_view(person: dict[str, Any], *, with_image: bool) -> dict[str, Any]:
 @command("request persons")
 def request_persons(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     """Page through the person list with role and condition filters (2.1.1)."""
-    role = _int(req, "role", lo=-1, hi=2, default=-1)
+    role = _int(req, "role", lo=-1, hi=2)
     page_no = _int(req, "page_no", lo=-1)
     if page_no == 0:
         raise ProtocolError(3, "page_no counts from 1 (or -1 for all)")
-    page_size = _int(req, "page_size") if page_no != -1 else _int(req, "page_size", default=0)
+    page_size = _int(req, "page_size")
     if page_no != -1 and not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ProtocolError(3, f"page_size must be within 1..{MAX_PAGE_SIZE}")
     with_image = _flag(req, "image_flag")
@@ -850,8 +876,9 @@ def _schedule_kind(entry: object) -> dict[str, Any]:
     return copy.deepcopy(entry)
 
 
-def _schedule_kinds(req: dict[str, Any]) -> list[dict[str, Any]]:
-    kinds = [_schedule_kind(entry) for entry in _list(req, "kinds", max_items=MAX_SCHEDULE_KINDS)]
+def _schedule_kinds(req: dict[str, Any], *, nonempty: bool = False) -> list[dict[str, Any]]:
+    entries = _list(req, "kinds", max_items=MAX_SCHEDULE_KINDS, nonempty=nonempty)
+    kinds = [_schedule_kind(entry) for entry in entries]
     numbers = [entry["kind"] for entry in kinds]
     if len(set(numbers)) != len(numbers):
         raise ProtocolError(3, "kinds contains the same kind number twice")
@@ -861,7 +888,8 @@ def _schedule_kinds(req: dict[str, Any]) -> list[dict[str, Any]]:
 @command("request schedule params")
 def request_schedule_params(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     """Return the access-time rules (2.3.7)."""
-    return {"kinds": copy.deepcopy(state.schedules)}
+    # A terminal without rules leaves the list out.
+    return {"kinds": copy.deepcopy(state.schedules)} if state.schedules else {}
 
 
 @command("update schedule params")
@@ -873,8 +901,8 @@ def update_schedule_params(state: DeviceState, req: dict[str, Any]) -> dict[str,
 
 @command("add schedule kind")
 def add_schedule_kind(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
-    """Append rules, replacing ones with the same kind number (2.3.9)."""
-    for entry in _schedule_kinds(req):
+    """Append 1 to 15 rules, replacing ones with the same kind number (2.3.9)."""
+    for entry in _schedule_kinds(req, nonempty=True):
         index = next(
             (i for i, old in enumerate(state.schedules) if old["kind"] == entry["kind"]), None
         )
@@ -927,7 +955,7 @@ def gpio_control(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
 def wiegand_control(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     """Send a card number on the Wiegand output (2.6)."""
     card = _int(req, "wiegand_card_no", lo=0, hi=U32)
-    long_card = _int(req, "long_card_id", lo=0, hi=I64, default=0)
+    long_card = _int(req, "long_card_id", lo=0, hi=I64)
     if card == 0 and long_card == 0:
         raise ProtocolError(3, "wiegand_card_no or long_card_id must be non-zero")
     mode = _ctrl_mode(req)
@@ -1085,19 +1113,27 @@ def delete_lcd_media(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def check_text_item(item: object) -> dict[str, Any]:
-    """Validate one on-screen text object (``text_list`` entry or push-ACK text)."""
+def check_text_item(item: object, *, complete: bool = False) -> dict[str, Any]:
+    """Validate one on-screen text object (``text_list`` entry or push-ACK text).
+
+    A ``text_list`` entry of `text display` is ``complete``: the document marks none of its
+    fields optional (2.10.6.1). The push ACK's text falls back on the example's values.
+    """
     if not isinstance(item, dict):
         raise ProtocolError(3, "text entries must be objects")
+
+    def default(value: object) -> object:
+        return _MISSING if complete else value
+
     text = _str(item, "text", nonempty=True)
     position = _obj(item, "position")
     fields: dict[str, Any] = {
         "text": text,
         "position": {"x": _int(position, "x", lo=0), "y": _int(position, "y", lo=0)},
-        "alive_time": _int(item, "alive_time", lo=0, default=1000),
-        "font_size": _int(item, "font_size", lo=1, default=100),
-        "font_spacing": _int(item, "font_spacing", lo=0, default=1),
-        "font_color": _str(item, "font_color", default="0xffffffff"),
+        "alive_time": _int(item, "alive_time", lo=0, default=default(1000)),
+        "font_size": _int(item, "font_size", lo=1, default=default(100)),
+        "font_spacing": _int(item, "font_spacing", lo=0, default=default(1)),
+        "font_color": _str(item, "font_color", default=default("0xffffffff")),
     }
     if not _FONT_COLOR_RE.match(fields["font_color"]):
         raise ProtocolError(3, "font_color must be ARGB like 0xffffffff")
@@ -1110,7 +1146,9 @@ def text_display(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     coding = _str(req, "coding_type", default="utf8")
     if coding not in ("utf8", "gb2312"):
         raise ProtocolError(3, "coding_type must be utf8 or gb2312")
-    items = [check_text_item(item) for item in _list(req, "text_list", nonempty=True)]
+    items = [
+        check_text_item(item, complete=True) for item in _list(req, "text_list", nonempty=True)
+    ]
     for item in items:
         state.add_log("text", source="command", coding_type=coding, **item)
     return {}
@@ -1159,14 +1197,31 @@ def tts_play(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
 
 @command("play audio stream")
 def play_audio_stream(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
-    """Play a WAV sent in the request (2.12.2)."""
+    """Play a WAV sent in the request (2.12.2): 16-bit PCM mono at a rate the speaker plays."""
     audio = _obj(req, "audio")
     if _str(audio, "format") != "wav":
         raise ProtocolError(3, "only wav audio is supported")
     data = b64decode_strict(_str(audio, "data"))
     if data is None or not is_wav(data):
         raise ProtocolError(35, "audio data is not a RIFF/WAVE file")
-    state.add_log("audio_stream", format="wav", size=len(data))
+    if len(data) > state.max_audio_bytes:
+        raise ProtocolError(6, f"audio is larger than {state.max_audio_bytes} bytes")
+    info = wav_info(data)
+    if info is None or info.frames == 0:
+        raise ProtocolError(35, "audio is not a complete PCM WAV file")
+    if (info.channels, info.sample_width) != (1, 2):
+        raise ProtocolError(35, "audio must be 16-bit PCM mono")
+    if info.sample_rate not in state.audio_sample_rates:
+        raise ProtocolError(35, f"audio sample rate {info.sample_rate} Hz is not supported")
+    state.add_log(
+        "audio_stream",
+        format="wav",
+        size=len(data),
+        sample_rate=info.sample_rate,
+        channels=info.channels,
+        sample_width=info.sample_width,
+        duration=round(info.duration, 3),
+    )
     return {}
 
 
@@ -1178,13 +1233,11 @@ def browse_audio_list(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]
 
 @command("play audio")
 def play_audio(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
-    """Play a built-in audio file chosen by number and/or name (2.12.4)."""
-    number = _int(req, "audio_no", lo=0, default=None)
-    name = _str(req, "audio_name", default=None)
-    if number is None and name is None:
-        raise ProtocolError(3, "audio_no or audio_name is required")
+    """Play a built-in audio file given by its number and name (2.12.4)."""
+    number = _int(req, "audio_no", lo=0)
+    name = _str(req, "audio_name")
     for entry in state.audio_list:
-        if number in (None, entry["audio_no"]) and name in (None, entry["audio_name"]):
+        if (number, name) == (entry["audio_no"], entry["audio_name"]):
             state.add_log("audio", audio_no=entry["audio_no"], audio_name=entry["audio_name"])
             return {}
     raise ProtocolError(22, "no such built-in audio")
@@ -1205,7 +1258,7 @@ def set_hardware_info(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]
         model = _str(lcd, "model")
         if model not in state.hardware["Lcd"]["support"]:
             raise ProtocolError(3, "Lcd.model is not a supported LCD")
-        manu = _str(lcd, "manu", default=state.hardware["Lcd"]["manu"])
+        manu = _str(lcd, "manu")
     if four_g is not None and _str(four_g, "moduler_4g") not in ("YES", "NO"):
         raise ProtocolError(3, 'FourG.moduler_4g must be "YES" or "NO"')
     if lcd is not None:

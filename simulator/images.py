@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import io
 import random
 import re
+import wave
 
 from PIL import Image, ImageDraw
 
@@ -51,6 +52,44 @@ def image_format(data: bytes) -> str | None:
 def is_wav(data: bytes) -> bool:
     """Return True for a RIFF/WAVE file."""
     return len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WAVE"
+
+
+@dataclass(frozen=True, slots=True)
+class WavInfo:
+    """What a terminal reads from a WAV header before playing it."""
+
+    channels: int
+    sample_width: int
+    sample_rate: int
+    frames: int
+
+    @property
+    def duration(self) -> float:
+        """Seconds of sound."""
+        return self.frames / self.sample_rate
+
+
+def wav_info(data: bytes) -> WavInfo | None:
+    """Read an uncompressed PCM WAV (RIFF/WAVE, `fmt ` then `data`); None if it is not one.
+
+    The `data` chunk must hold every frame the header announces: a truncated file is refused.
+    """
+    if not is_wav(data):
+        return None
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            info = WavInfo(
+                channels=wav.getnchannels(),
+                sample_width=wav.getsampwidth(),
+                sample_rate=wav.getframerate(),
+                frames=wav.getnframes(),
+            )
+            complete = (
+                len(wav.readframes(info.frames)) == info.frames * info.channels * info.sample_width
+            )
+    except (wave.Error, EOFError):
+        return None
+    return info if complete and info.sample_rate > 0 else None
 
 
 def strip_data_url(text: str) -> str:

@@ -7,11 +7,13 @@ every ``resend_interval`` seconds, forever, and everything behind it waits (as o
 from __future__ import annotations
 
 import asyncio
-from collections import deque
-from dataclasses import dataclass
+from collections import Counter, deque
+from dataclasses import dataclass, field
 import json
 import logging
+import random
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -139,6 +141,40 @@ def apply_ack_extras(state: DeviceState, ack: dict[str, Any]) -> None:
         )
 
 
+@dataclass
+class PushFaults:
+    """What goes wrong on the way to the server, for soak tests of the receiving side.
+
+    Each is a probability per delivery attempt: ``abort_body`` sends the headers and half the body,
+    then closes the connection; ``lose_ack`` throws a valid ACK away, so the same capture is sent
+    again; ``duplicate`` sends an acknowledged capture once more (a device resending after a
+    reply it took too long to read). ``counts`` says how often each happened.
+    """
+
+    abort_body: float = 0.0
+    lose_ack: float = 0.0
+    duplicate: float = 0.0
+    seed: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    _rng: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Check the probabilities; seed the dice."""
+        for name in ("abort_body", "lose_ack", "duplicate"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ValueError(f"{name} must be a probability between 0 and 1")
+        self._rng = random.Random(self.seed)
+
+    def happens(self, name: str) -> bool:
+        """Roll for fault ``name``; count it when it happens."""
+        probability: float = getattr(self, name)
+        if probability > 0 and self._rng.random() < probability:
+            self.counts[name] += 1
+            return True
+        return False
+
+
 @dataclass(slots=True)
 class PushItem:
     """A capture waiting for its ACK."""
@@ -172,6 +208,8 @@ class Pusher:
         self.failures: deque[dict[str, Any]] = deque(maxlen=HISTORY)
         self.heartbeats: deque[int] = deque(maxlen=HISTORY)
         self.link_ok = True
+        self.faults = PushFaults()
+        self.duplicate_replies_bad = 0
         self._sequence_no = 0
         self._work = asyncio.Event()
         self._idle = asyncio.Event()
@@ -245,6 +283,10 @@ class Pusher:
             item = self.queue[0]
             if url is None:
                 reason = "no http upload target"
+            elif self.faults.happens("abort_body"):
+                item.attempts += 1
+                await self._post_aborted(url, item.data)
+                reason = "body aborted half-way (fault)"
             else:
                 item.attempts += 1
                 try:
@@ -253,13 +295,48 @@ class Pusher:
                     reason = f"{type(err).__name__}"
                 else:
                     ack, reason = check_ack(item.body, status, text)
-                    if ack is not None:
+                    if ack is not None and self.faults.happens("lose_ack"):
+                        reason = "ACK lost (fault)"
+                    elif ack is not None:
                         self._accept(item, ack)
+                        if self.faults.happens("duplicate"):
+                            await self._send_duplicate(url, item)
                         continue
             self.link_ok = False
             self.failures.append({"sequence_no": item.body["sequence_no"], "reason": reason})
             _LOGGER.debug("push %s not acknowledged: %s", item.body["sequence_no"], reason)
             await asyncio.sleep(self.resend_interval)
+
+    async def _post_aborted(self, url: str, data: bytes) -> None:
+        """Announce the whole body, send half of it, hang up."""
+        parts = urlsplit(url)
+        path = parts.path or "/"
+        if parts.query:
+            path += "?" + parts.query
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            "Content-Type: application/json; charset=utf-8\r\n"
+            f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+        ).encode("ascii")
+        try:
+            async with asyncio.timeout(self.timeout):
+                _reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
+                writer.write(head + data[: len(data) // 2])
+                await writer.drain()
+                writer.close()
+                await writer.wait_closed()
+        except _NETWORK_ERRORS:
+            _LOGGER.debug("aborted push could not even be started")
+
+    async def _send_duplicate(self, url: str, item: PushItem) -> None:
+        """Send an acknowledged capture again; its reply must still be a valid ACK."""
+        try:
+            status, text = await self._post(url, item.data)
+        except _NETWORK_ERRORS:
+            self.duplicate_replies_bad += 1
+            return
+        if check_ack(item.body, status, text)[0] is None:
+            self.duplicate_replies_bad += 1
 
     def _accept(self, item: PushItem, ack: dict[str, Any]) -> None:
         self.queue.popleft()

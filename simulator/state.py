@@ -19,6 +19,10 @@ PROTOCOL_VERSION = "0.42"
 DEFAULT_SERIAL = "0123E4-FB5BFC-9186EE"
 DEFAULT_CAPACITY = 10000
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# `play audio stream` (2.12.2) gives no limits: a clip is held in memory whole, so 1 MiB (32 s
+# of 16 kHz 16-bit mono); the format is the one the terminal's speaker plays, nothing converted.
+MAX_AUDIO_BYTES = 1024 * 1024
+AUDIO_SAMPLE_RATES = (16000,)
 SCREENSAVER_DIR = "/data_fs/screensaver"
 DEMO_NAMES = (
     "Alice",
@@ -228,6 +232,8 @@ class DeviceState:
     ip: str = "127.0.0.1"
     capacity: int = DEFAULT_CAPACITY
     max_image_bytes: int = MAX_IMAGE_BYTES
+    max_audio_bytes: int = MAX_AUDIO_BYTES
+    audio_sample_rates: tuple[int, ...] = AUDIO_SAMPLE_RATES
     gpio_ports: int = 2
     seed: int = 0
     clock: Clock = field(default_factory=Clock)

@@ -6,12 +6,24 @@ polled state lives in ``coordinator.py``; the push target is kept in ``push_targ
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME, Platform
-from homeassistant.core import HomeAssistant
+import shutil
+
+from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntry, ConfigEntryChange
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_SCAN_INTERVAL,
+    CONF_USERNAME,
+    Platform,
+)
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
 from .api import (
@@ -23,14 +35,29 @@ from .api import (
     HardwareInfo,
     VersionInfo,
 )
-from .captures import CaptureHub
-from .const import DOMAIN, LOGGER, MANUFACTURER
+from .capture_archive import CaptureArchive
+from .capture_files import CLEANUP_INTERVAL, CaptureFiles, captures_root
+from .capture_history import CaptureHistory
+from .captures import Capture, CaptureHub
+from .const import (
+    CONF_HA_PERSON,
+    CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
+    DEFAULT_KEEP_CAPTURES_DAYS,
+    DEFAULT_KEEP_PERSONS,
+    DOMAIN,
+    LOGGER,
+    MANUFACTURER,
+)
 from .coordinator import (
     FaceCaptureConfigEntry,
     FaceCaptureCoordinator,
     FaceCaptureData,
     fever_limit,
 )
+from .person_directory import PersonDirectory
+from .person_links import linked_person, person_links
+from .picture_views import async_register_views
 from .push_problems import PushProblems
 from .push_target import PushTarget, async_point_away
 from .seen_captures import SeenCaptures
@@ -44,6 +71,7 @@ PLATFORMS: list[Platform] = [
     Platform.EVENT,
     Platform.IMAGE,
     Platform.LOCK,
+    Platform.MEDIA_PLAYER,
     Platform.NOTIFY,
     Platform.NUMBER,
     Platform.SELECT,
@@ -55,8 +83,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once for all terminals: they target a terminal's device."""
+    """Register the actions and the picture views once for all terminals."""
     async_setup_services(hass)
+    async_register_views(hass)
     return True
 
 
@@ -129,16 +158,28 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         fever_limit=lambda: fever_limit(coordinator.data),
         seen=seen,
         problems=problems,
+        linked_person=lambda person_id: linked_person(entry, person_id),
     )
+    history = await _async_setup_history(hass, entry, client, captures, serial)
     push_target = PushTarget(hass, entry, client)
+    directory = PersonDirectory(
+        hass,
+        client,
+        entry_id=entry.entry_id,
+        title=entry.title,
+        persist=entry.options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
+    )
+    await directory.async_load()
     entry.runtime_data = FaceCaptureData(
         client=client,
         coordinator=coordinator,
         captures=captures,
         push_target=push_target,
+        directory=directory,
         serial=serial,
         version=version,
         device_info=device_info,
+        history=history,
     )
     PushReceiver(hass, entry).async_register()
     try:
@@ -156,8 +197,74 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     entry.async_on_unload(coordinator.async_add_listener(check_push_health))
     entry.async_on_unload(push_target.async_clear_issues)
+    _follow_persons(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_setup_history(
+    hass: HomeAssistant,
+    entry: FaceCaptureConfigEntry,
+    client: FaceCaptureClient,
+    captures: CaptureHub,
+    serial: str,
+) -> CaptureHistory:
+    """Hold recent captures' pictures in memory and, if the user opted in, on disk."""
+    archive = CaptureArchive(entry.entry_id)
+    files = CaptureFiles(
+        hass, serial, entry.options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+    )
+    if files.enabled:
+        archive.async_add_saver(files.async_save)
+        entry.async_on_unload(
+            async_track_time_interval(hass, files.async_cleanup, CLEANUP_INTERVAL)
+        )
+    # Also when not kept: what an earlier opt-in left on disk goes.
+    await files.async_cleanup()
+    entry.async_on_unload(captures.async_add_keeper(archive.async_keep))
+    return CaptureHistory(client, archive, files)
+
+
+def _follow_persons(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
+    """Keep the person directory in step, and reload when the person links change."""
+    runtime = entry.runtime_data
+    directory, coordinator = runtime.directory, runtime.coordinator
+
+    @callback
+    def check_count() -> None:
+        if coordinator.last_update_success:
+            directory.async_check_count(coordinator.data.person_count)
+
+    @callback
+    def check_capture(capture: Capture) -> None:
+        match = capture.push.match
+        if not (match and match.is_encryption):  # a ciphertext id is never in the directory
+            directory.async_check_id(capture.push.person_id)
+
+    def link_snapshot() -> dict[str, tuple[str, str]]:
+        return {
+            person_id: (subentry.subentry_id, subentry.data[CONF_HA_PERSON])
+            for person_id, subentry in person_links(entry).items()
+        }
+
+    links = link_snapshot()
+
+    @callback
+    def links_changed(change: ConfigEntryChange, changed: ConfigEntry) -> None:
+        # Each link owns a sensor: a reload adds and names them like a fresh start does.
+        if (
+            change is ConfigEntryChange.UPDATED
+            and changed.entry_id == entry.entry_id
+            and link_snapshot() != links
+        ):
+            hass.config_entries.async_schedule_reload(entry.entry_id)
+
+    entry.async_on_unload(coordinator.async_add_listener(check_count))
+    entry.async_on_unload(runtime.captures.async_add_listener(check_capture))
+    entry.async_on_unload(directory.async_start(entry))
+    entry.async_on_unload(
+        async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, links_changed)
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
@@ -165,7 +272,22 @@ async def async_unload_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry)
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
+    """Bring an entry written by an older version up to date."""
+    if entry.version > 1:
+        return False  # written by a newer version of the integration: leave it alone
+    if entry.minor_version < 2:
+        # 1.2: the integration chooses its own polling interval; the user option is gone.
+        options = {key: value for key, value in entry.options.items() if key != CONF_SCAN_INTERVAL}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+        LOGGER.debug("Migrated %s to version 1.2 (no polling interval option)", entry.title)
+    return True
+
+
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant if it still pushes here; forget its captures."""
+    """Point the terminal away from Home Assistant; delete captures and persons kept on disk."""
     await SeenCaptures(hass, entry.entry_id).async_remove()
     await async_point_away(hass, entry, client_for(hass, entry))
+    await PersonDirectory.async_remove_store(hass, entry.entry_id)
+    if entry.unique_id:
+        await hass.async_add_executor_job(shutil.rmtree, captures_root(hass, entry.unique_id), True)

@@ -9,7 +9,7 @@ outage never looks like someone standing at the door now.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -39,7 +39,12 @@ class Capture:
 
 
 def capture_event_data(
-    capture: Capture, *, device_id: str | None, serial: str, fever_limit: float
+    capture: Capture,
+    *,
+    device_id: str | None,
+    serial: str,
+    fever_limit: float,
+    ha_person: str | None = None,
 ) -> dict[str, Any]:
     """The bus event and event entity payload: everything an automation needs, never an image."""
     push = capture.push
@@ -56,6 +61,7 @@ def capture_event_data(
         "result": str(push.result),
         "person_id": push.person_id,
         "name": push.person_name,
+        "ha_person": ha_person,
         "role": match.person_role if match else None,
         "encrypted": bool(match and match.is_encryption),
         "score": push.score,
@@ -85,15 +91,21 @@ class CaptureHub:
         fever_limit: Callable[[], float],
         seen: SeenCaptures,
         problems: PushProblems,
+        linked_person: Callable[[str], str | None] = lambda _person_id: None,
     ) -> None:
-        """Start from the loaded memory of seen captures."""
+        """Start from the loaded memory of seen captures.
+
+        ``linked_person`` maps a person id to a ``person`` entity.
+        """
         self.hass = hass
         self.serial = serial
         self._device_id = device_id
         self.fever_limit = fever_limit
         self.seen = seen
         self.problems = problems
+        self._linked_person = linked_person
         self._listeners: list[Callable[[Capture], None]] = []
+        self._keepers: list[Callable[[Capture], Mapping[str, Any]]] = []
         self.last: Capture | None = None
         self.last_recognized: Capture | None = None
         self.last_message_at: datetime | None = None
@@ -114,6 +126,12 @@ class CaptureHub:
             self.retransmissions += 1
             return False
         return True
+
+    def ha_person(self, push: FacePush) -> str | None:
+        """The Home Assistant person linked to the terminal person the face matched, if any."""
+        if push.result not in (FaceResult.RECOGNIZED, FaceResult.DENIED) or not push.person_id:
+            return None
+        return self._linked_person(push.person_id)
 
     @callback
     def async_mark_alive(self) -> None:
@@ -141,6 +159,20 @@ class CaptureHub:
         return capture
 
     @callback
+    def async_add_keeper(self, keeper: Callable[[Capture], Mapping[str, Any]]) -> CALLBACK_TYPE:
+        """Call ``keeper`` with every new capture before its event fires; its fields join the event.
+
+        The capture archive is one: it keeps the pictures and adds the paths that serve them.
+        """
+        self._keepers.append(keeper)
+
+        @callback
+        def remove() -> None:
+            self._keepers.remove(keeper)
+
+        return remove
+
+    @callback
     def async_process(self, push: FacePush) -> None:
         """Publish a new capture at once (its time read from the push, else the time of arrival)."""
         now = dt_util.utcnow()
@@ -153,8 +185,14 @@ class CaptureHub:
         self.seen.async_schedule_save()
         push = capture.push
         data = capture_event_data(
-            capture, device_id=self._device_id(), serial=self.serial, fever_limit=self.fever_limit()
+            capture,
+            device_id=self._device_id(),
+            serial=self.serial,
+            fever_limit=self.fever_limit(),
+            ha_person=self.ha_person(push),
         )
+        for keeper in self._keepers:
+            data.update(keeper(capture))
         self.pushes += 1
         self.last_event = data
         self.hass.bus.async_fire(EVENT_FACE, data)

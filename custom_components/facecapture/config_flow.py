@@ -7,7 +7,12 @@ import contextlib
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.config_entries import (
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlowWithReload,
+)
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -31,20 +36,24 @@ from .api import (
     FaceCaptureUnsupportedError,
 )
 from .const import (
+    CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
-    CONF_SCAN_INTERVAL,
     CONF_WEBHOOK_ID,
+    DEFAULT_KEEP_CAPTURES_DAYS,
+    DEFAULT_KEEP_PERSONS,
     DEFAULT_PUSH_AUTO,
     DEFAULT_PUSH_REMOTE,
-    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
+    MAX_KEEP_CAPTURES_DAYS,
+    SUBENTRY_PERSON_LINK,
 )
 from .coordinator import FaceCaptureConfigEntry
+from .person_links import PersonLinkFlow
+from .speech import speech_options_schema, validate_speech_options
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 _TEXT = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -99,6 +108,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a terminal by address; the serial number is the unique id."""
 
     VERSION = 1
+    MINOR_VERSION = 2  # 1.2: no polling interval option (migrated in __init__.py)
 
     async def _async_validate(
         self, data: Mapping[str, Any], errors: dict[str, str]
@@ -191,12 +201,20 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: FaceCaptureConfigEntry) -> FaceCaptureOptionsFlow:
-        """The push and polling options."""
+        """The push options."""
         return FaceCaptureOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: FaceCaptureConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Links from the terminal's persons to Home Assistant people."""
+        return {SUBENTRY_PERSON_LINK: PersonLinkFlow}
 
 
 class FaceCaptureOptionsFlow(OptionsFlowWithReload):
-    """How pushes reach Home Assistant, and how often the terminal is polled."""
+    """How pushes reach Home Assistant, and whether captures are kept on disk."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """One form; saving reloads the entry, which writes the push target again."""
@@ -205,8 +223,11 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
             url = str(user_input.get(CONF_PUSH_URL) or "").strip()
             if url and not url.lower().startswith(("http://", "https://")):
                 errors[CONF_PUSH_URL] = "invalid_url"
-            else:
-                user_input[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
+            validate_speech_options(self.hass, user_input, errors)
+            if not errors:
+                user_input[CONF_KEEP_CAPTURES_DAYS] = int(
+                    user_input.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS)
+                )
                 if url:
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
@@ -225,17 +246,22 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                     CONF_PUSH_REMOTE, default=options.get(CONF_PUSH_REMOTE, DEFAULT_PUSH_REMOTE)
                 ): BooleanSelector(),
                 vol.Required(
-                    CONF_SCAN_INTERVAL,
-                    default=options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+                    CONF_KEEP_CAPTURES_DAYS,
+                    default=options.get(CONF_KEEP_CAPTURES_DAYS, DEFAULT_KEEP_CAPTURES_DAYS),
                 ): NumberSelector(
                     NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=MAX_SCAN_INTERVAL,
+                        min=0,
+                        max=MAX_KEEP_CAPTURES_DAYS,
                         step=1,
-                        unit_of_measurement="s",
+                        unit_of_measurement="d",
                         mode=NumberSelectorMode.BOX,
                     )
                 ),
+                vol.Required(
+                    CONF_KEEP_PERSONS,
+                    default=options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
+                ): BooleanSelector(),
+                **speech_options_schema(self.hass),
             }
         )
         return self.async_show_form(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
@@ -28,11 +28,13 @@ from .api import (
     ScreensaverMode,
     VersionInfo,
 )
-from .const import CONF_SCAN_INTERVAL, DEFAULT_FEVER_LIMIT, DEFAULT_SCAN_INTERVAL, DOMAIN, LOGGER
+from .const import DEFAULT_FEVER_LIMIT, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
+    from .capture_history import CaptureHistory
     from .captures import CaptureHub
+    from .person_directory import PersonDirectory
     from .push_target import PushTarget
 
 
@@ -44,9 +46,11 @@ class FaceCaptureData:
     coordinator: FaceCaptureCoordinator
     captures: CaptureHub
     push_target: PushTarget
+    directory: PersonDirectory
     serial: str
     version: VersionInfo | None
     device_info: DeviceInfo
+    history: CaptureHistory
 
 
 type FaceCaptureConfigEntry = ConfigEntry[FaceCaptureData]
@@ -88,15 +92,13 @@ class FaceCaptureCoordinator(DataUpdateCoordinator[TerminalState]):
         *,
         has_4g: bool,
     ) -> None:
-        """Poll at the interval the user chose in the options."""
+        """Poll at the integration's own interval (not a user option, per Home Assistant's rules)."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} {entry.title}",
-            update_interval=timedelta(
-                seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            update_interval=UPDATE_INTERVAL,
         )
         self.client = client
         self.has_4g = has_4g

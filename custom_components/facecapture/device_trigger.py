@@ -1,5 +1,7 @@
 """Device triggers: a face recognized (anyone, or one person), a stranger, a denial, fever, no mask.
 
+A person is picked by name from the terminal's person directory; the stored value is their id.
+
 Each trigger is an event trigger on ``facecapture_face`` for the terminal's device that also
 requires ``realtime: true``: a capture the terminal delivers late, after an outage, is logged and
 fires the bus event, but never runs an automation that might open a door for someone long gone.
@@ -7,11 +9,12 @@ fires the bus event, but never runs an automation that might open a door for som
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
 from homeassistant.components.homeassistant.triggers import event as event_trigger
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import (
     CONF_DEVICE_ID,
     CONF_DOMAIN,
@@ -20,17 +23,14 @@ from homeassistant.const import (
     CONF_TYPE,
 )
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant
-from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
 from .api.push import FaceResult
-from .const import DOMAIN, EVENT_FACE
-from .coordinator import FaceCaptureConfigEntry
-from .helpers import device_entries
-
-CONF_PERSON_ID: Final = "person_id"
+from .const import CONF_PERSON_ID, DOMAIN, EVENT_FACE
+from .coordinator import TerminalState
+from .person_directory import PERSON_ID_SCHEMA, loaded_entry_for_device, person_choice
 
 TRIGGER_RECOGNIZED: Final = "recognized"
 TRIGGER_STRANGER: Final = "stranger"
@@ -38,18 +38,48 @@ TRIGGER_DENIED: Final = "denied"
 TRIGGER_FEVER: Final = "fever"
 TRIGGER_NO_MASK: Final = "no_mask"
 
-# What each trigger type requires of the event's data, besides the device and real time.
-TRIGGER_EVENT_DATA: Final[dict[str, dict[str, Any]]] = {
-    TRIGGER_RECOGNIZED: {"result": str(FaceResult.RECOGNIZED)},
-    TRIGGER_STRANGER: {"result": str(FaceResult.STRANGER)},
-    TRIGGER_DENIED: {"result": str(FaceResult.DENIED)},
-    TRIGGER_FEVER: {"fever": True},
-    TRIGGER_NO_MASK: {"mask": False},
-}
-# Types that concern a matched person, and so may be narrowed to one person id.
-PERSON_TRIGGERS: Final = frozenset({TRIGGER_RECOGNIZED, TRIGGER_DENIED})
 
-PERSON_ID_SCHEMA: Final = vol.All(cv.string, vol.Strip, vol.Length(min=1, max=19))
+def _always(_state: TerminalState | None) -> bool:
+    return True
+
+
+def _checks_fever(state: TerminalState | None) -> bool:
+    face = state.app_params.face if state and state.app_params else None
+    return not (face and face.body_temperature and face.body_temperature.enable is False)
+
+
+def _checks_mask(state: TerminalState | None) -> bool:
+    face = state.app_params.face if state and state.app_params else None
+    return not (face and face.mask and face.mask.enable is False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaceTrigger:
+    """One device trigger: what it requires of the capture's event data, besides the device."""
+
+    type: str
+    event_data: Mapping[str, Any]
+    person: bool = False
+    """May be narrowed to one person, picked by name from the terminal's person directory."""
+    offered_fn: Callable[[TerminalState | None], bool] = _always
+    """Whether the terminal, in its current settings, can ever fire it."""
+
+
+# A terminal that does not check masks cannot tell whether one is worn: a "no mask" trigger
+# could then fire for everyone. Adding a trigger is adding a row here (and its strings).
+TRIGGERS: Final[tuple[FaceTrigger, ...]] = (
+    FaceTrigger(
+        type=TRIGGER_RECOGNIZED, event_data={"result": str(FaceResult.RECOGNIZED)}, person=True
+    ),
+    FaceTrigger(type=TRIGGER_STRANGER, event_data={"result": str(FaceResult.STRANGER)}),
+    FaceTrigger(type=TRIGGER_DENIED, event_data={"result": str(FaceResult.DENIED)}, person=True),
+    FaceTrigger(type=TRIGGER_FEVER, event_data={"fever": True}, offered_fn=_checks_fever),
+    FaceTrigger(type=TRIGGER_NO_MASK, event_data={"mask": False}, offered_fn=_checks_mask),
+)
+TRIGGERS_BY_TYPE: Final = {trigger.type: trigger for trigger in TRIGGERS}
+# Kept for readers of the older names.
+TRIGGER_EVENT_DATA: Final = {trigger.type: trigger.event_data for trigger in TRIGGERS}
+PERSON_TRIGGERS: Final = frozenset(trigger.type for trigger in TRIGGERS if trigger.person)
 
 
 def _person_only_where_matched(config: ConfigType) -> ConfigType:
@@ -64,7 +94,7 @@ def _person_only_where_matched(config: ConfigType) -> ConfigType:
 TRIGGER_SCHEMA: Final = vol.All(
     DEVICE_TRIGGER_BASE_SCHEMA.extend(
         {
-            vol.Required(CONF_TYPE): vol.In(TRIGGER_EVENT_DATA),
+            vol.Required(CONF_TYPE): vol.In(TRIGGERS_BY_TYPE),
             vol.Optional(CONF_PERSON_ID): PERSON_ID_SCHEMA,
         }
     ),
@@ -72,54 +102,34 @@ TRIGGER_SCHEMA: Final = vol.All(
 )
 
 
-def _entry_for_device(hass: HomeAssistant, device_id: str) -> FaceCaptureConfigEntry | None:
-    """The loaded entry of the terminal behind a device, if any."""
-    return next(
-        (
-            entry
-            for entry in device_entries(hass, device_id)
-            if entry.state is ConfigEntryState.LOADED
-        ),
-        None,
-    )
-
-
-def _available_types(entry: FaceCaptureConfigEntry | None) -> list[str]:
-    """All types, less fever and no mask when the terminal has those checks switched off.
-
-    A terminal that does not check masks cannot tell whether one is worn: a "no mask" trigger
-    could then fire for everyone.
-    """
-    state = entry.runtime_data.coordinator.data if entry else None
-    face = state.app_params.face if state and state.app_params else None
-    types = list(TRIGGER_EVENT_DATA)
-    if face and face.body_temperature and face.body_temperature.enable is False:
-        types.remove(TRIGGER_FEVER)
-    if face and face.mask and face.mask.enable is False:
-        types.remove(TRIGGER_NO_MASK)
-    return types
-
-
 async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[str, str]]:
     """List the triggers a terminal offers."""
+    entry = loaded_entry_for_device(hass, device_id)
+    state = entry.runtime_data.coordinator.data if entry else None
     return [
         {
             CONF_PLATFORM: "device",
             CONF_DEVICE_ID: device_id,
             CONF_DOMAIN: DOMAIN,
-            CONF_TYPE: trigger_type,
+            CONF_TYPE: trigger.type,
         }
-        for trigger_type in _available_types(_entry_for_device(hass, device_id))
+        for trigger in TRIGGERS
+        if trigger.offered_fn(state)
     ]
 
 
 async def async_get_trigger_capabilities(
     hass: HomeAssistant, config: ConfigType
 ) -> dict[str, vol.Schema]:
-    """Recognized and denied may be narrowed to one person id."""
-    if config[CONF_TYPE] not in PERSON_TRIGGERS:
+    """Triggers about a matched person may be narrowed to one, picked by name."""
+    if not TRIGGERS_BY_TYPE[config[CONF_TYPE]].person:
         return {}
-    return {"extra_fields": vol.Schema({vol.Optional(CONF_PERSON_ID): str})}
+    entry = loaded_entry_for_device(hass, config[CONF_DEVICE_ID])
+    return {
+        "extra_fields": vol.Schema(
+            {vol.Optional(CONF_PERSON_ID): person_choice(entry, config.get(CONF_PERSON_ID))}
+        )
+    }
 
 
 async def async_attach_trigger(
@@ -132,7 +142,7 @@ async def async_attach_trigger(
     event_data: dict[str, Any] = {
         CONF_DEVICE_ID: config[CONF_DEVICE_ID],
         "realtime": True,
-        **TRIGGER_EVENT_DATA[config[CONF_TYPE]],
+        **TRIGGERS_BY_TYPE[config[CONF_TYPE]].event_data,
     }
     if person_id := config.get(CONF_PERSON_ID):
         event_data[CONF_PERSON_ID] = person_id

@@ -14,6 +14,7 @@ from homeassistant.helpers import issue_registry as ir
 from .captures import Capture
 from .const import CONF_PUSH_URL, CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import FaceCaptureConfigEntry
+from .person_links import person_links
 
 # Names, ids, cards, ID card data, images, credentials, webhook ids: never in a diagnostics file.
 TO_REDACT = {
@@ -43,6 +44,8 @@ TO_REDACT = {
     "qr_code",
     "id_card",
     "image",
+    "picture",  # the paths that serve a capture's faces
+    "panorama",
     "image ",
     "image_data",
     "closeup_pic",
@@ -76,6 +79,7 @@ TO_REDACT = {
     "device_sn",
     "serial_number",
     "device_id",
+    "ha_person",
 }
 
 
@@ -157,6 +161,18 @@ async def async_get_config_entry_diagnostics(
                 if captures.last_recognized
                 else None,
                 "last_push": captures.last_event,
+            },
+            # How the person directory keeps up, never who is in it.
+            "person_directory": {
+                "persons": len(runtime.directory.persons),
+                "complete": runtime.directory.complete,
+                "refreshed_at": runtime.directory.refreshed_at.isoformat()
+                if runtime.directory.refreshed_at
+                else None,
+                "refreshes": runtime.directory.refreshes,
+                "last_error": runtime.directory.last_error,
+                "kept_on_disk": runtime.directory.persisted,
+                "linked_people": len(person_links(entry)),
             },
         },
         TO_REDACT,

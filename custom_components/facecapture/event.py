@@ -1,17 +1,47 @@
-"""The "Face" event entity: one event per real-time capture, typed by its result."""
+"""The "Face" event entity: one event per real-time capture, typed by its result.
+
+Its attributes are for people: the role as a word, the reason as a key the frontend translates,
+no internal ids (device id, serial, sequence stay in the ``facecapture_face`` bus event).
+"""
 
 from __future__ import annotations
+
+from typing import Any, Final
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api import Role
 from .api.push import FaceResult
 from .captures import Capture, capture_event_data
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCapturePushEntity
 
 PARALLEL_UPDATES = 0
+
+ROLE_NAMES: Final = {
+    int(Role.ORDINARY): "ordinary",
+    int(Role.WHITELIST): "whitelist",
+    int(Role.BLACKLIST): "blacklist",
+}
+INTERNAL_FIELDS: Final = ("device_id", "serial", "sequence", "realtime", "result", "reason_code")
+"""Bus event fields the entity leaves out: ids for automations, and the result (its event type)."""
+
+
+def face_attributes(
+    capture: Capture, *, fever_limit: float, ha_person: str | None = None
+) -> dict[str, Any]:
+    """What the Face entity shows of a capture: readable values, translated by their keys."""
+    data = capture_event_data(
+        capture, device_id=None, serial="", fever_limit=fever_limit, ha_person=ha_person
+    )
+    for key in INTERNAL_FIELDS:
+        data.pop(key)
+    if (role := data["role"]) is not None:
+        data["role"] = ROLE_NAMES.get(role, str(role))
+    return data
+
 
 FACE_EVENT = EventEntityDescription(
     key="face",
@@ -33,12 +63,9 @@ class FaceCaptureEventEntity(FaceCapturePushEntity, EventEntity):
     """Fires recognized, denied, stranger or detected, with who and how."""
 
     def _async_apply(self, capture: Capture) -> bool:
-        data = capture_event_data(
-            capture,
-            device_id=self.registry_entry.device_id if self.registry_entry else None,
-            serial=self.entry.runtime_data.serial,
-            fever_limit=self.entry.runtime_data.captures.fever_limit(),
+        captures = self.entry.runtime_data.captures
+        data = face_attributes(
+            capture, fever_limit=captures.fever_limit(), ha_person=captures.ha_person(capture.push)
         )
-        data.pop("realtime")  # always true here: catch-up captures never reach the entity
         self._trigger_event(str(capture.result), data)
         return True

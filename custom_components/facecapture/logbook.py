@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 from .api.push import FaceResult, FailureReason
 from .const import DOMAIN, EVENT_FACE
 from .event import FACE_EVENT
+from .person_links import person_name
 
 FALLBACK_NAME = "Face terminal"
 """Named with the serial when the event's device is no longer in the registry."""
@@ -91,9 +92,13 @@ def async_describe_events(
         device = device_registry.async_get(device_id) if device_id else None
         name = (device.name_by_user or device.name) if device else None
         serial = event.data.get("serial")
+        data: Mapping[str, Any] = event.data
+        if isinstance(ha_person := data.get("ha_person"), str) and ha_person:
+            # A linked person reads as they are called in Home Assistant.
+            data = {**data, "name": person_name(hass, ha_person)}
         entry = {
             LOGBOOK_ENTRY_NAME: name or f"{FALLBACK_NAME} {serial or ''}".strip(),
-            LOGBOOK_ENTRY_MESSAGE: describe_capture(event.data),
+            LOGBOOK_ENTRY_MESSAGE: describe_capture(data),
         }
         # Tied to the terminal's Face event entity: the row gets its icon and a link to it.
         if serial and (

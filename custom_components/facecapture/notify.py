@@ -1,4 +1,8 @@
-"""Notify entities: show a message on the terminal's screen, or have the terminal speak it."""
+"""Notify entities: show a message on the terminal's screen, or have the terminal speak it.
+
+The Voice notifier speaks through the voice chosen in the terminal's options (``speech.py``): a
+Home Assistant TTS engine in the user's language, or the terminal's own Chinese TTS.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,11 @@ from homeassistant.components.notify import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import MAX_TTS_BYTES, DisplayText, FaceCaptureClient
+from .api import DisplayText
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity
-from .helpers import terminal_command, validation_error
+from .helpers import terminal_command
+from .speech import async_speak
 
 PARALLEL_UPDATES = 1
 
@@ -29,10 +34,10 @@ SCREEN_FONT_SIZE = 60
 SCREEN_LINE_HEIGHT = 70
 
 
-async def show_on_screen(client: FaceCaptureClient, message: str, title: str | None) -> None:
+async def show_on_screen(entry: FaceCaptureConfigEntry, message: str, title: str | None) -> None:
     """Show the title (if any) and each line of the message, one under the other."""
     lines = [line for line in [title or "", *message.splitlines()] if line.strip()]
-    await client.display_text(
+    await entry.runtime_data.client.display_text(
         [
             DisplayText(
                 text=line,
@@ -45,19 +50,16 @@ async def show_on_screen(client: FaceCaptureClient, message: str, title: str | N
     )
 
 
-async def speak(client: FaceCaptureClient, message: str, title: str | None) -> None:
-    """Speak the message; the terminal's TTS takes at most 64 bytes of UTF-8."""
-    text = message.strip()
-    if (size := len(text.encode())) > MAX_TTS_BYTES:
-        raise validation_error("tts_too_long", bytes=str(size), max_bytes=str(MAX_TTS_BYTES))
-    await client.tts_play(text)
+async def speak(entry: FaceCaptureConfigEntry, message: str, title: str | None) -> None:
+    """Speak the message (a title is not spoken)."""
+    await async_speak(entry.runtime_data.coordinator.hass, entry, message)
 
 
 @dataclass(frozen=True, kw_only=True)
 class FaceCaptureNotifyDescription(NotifyEntityDescription):
     """A way for the terminal to pass a message on."""
 
-    send_fn: Callable[[FaceCaptureClient, str, str | None], Coroutine[Any, Any, None]]
+    send_fn: Callable[[FaceCaptureConfigEntry, str, str | None], Coroutine[Any, Any, None]]
     shows_title: bool = False
 
 
@@ -97,4 +99,4 @@ class FaceCaptureNotify(FaceCaptureCoordinatorEntity, NotifyEntity):
     @terminal_command
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message."""
-        await self.entity_description.send_fn(self.entry.runtime_data.client, message, title)
+        await self.entity_description.send_fn(self.entry, message, title)

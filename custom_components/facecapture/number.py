@@ -25,6 +25,8 @@ from .settings import (
     gate_control,
     read,
     settings_of,
+    volume,
+    write_volume,
 )
 
 PARALLEL_UPDATES = 1
@@ -125,8 +127,8 @@ NUMBERS: tuple[FaceCaptureNumberDescription, ...] = (
         native_min_value=0,
         native_max_value=100,
         native_step=1,
-        set_fn=lambda client, value: client.set_volume(int(value)),
-        value_fn=lambda state: state.volume,
+        set_fn=write_volume,
+        value_fn=volume,
     ),
 )
 

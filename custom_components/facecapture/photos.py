@@ -130,10 +130,11 @@ async def _async_from_media(hass: HomeAssistant, media_id: str) -> bytes:
             raise validation_error("photo_media_failed", media=media_id, error=str(err)) from err
     if not resolved.url.startswith(("http://", "https://")):
         raise validation_error("photo_media_unsupported", media=media_id)
-    return await _async_download(hass, media_id, resolved.url)
+    return await async_download(hass, media_id, resolved.url)
 
 
-async def _async_download(hass: HomeAssistant, media_id: str, url: str) -> bytes:
+async def async_download(hass: HomeAssistant, media_id: str, url: str) -> bytes:
+    """Fetch a picture from a web address, refusing anything larger than a photo."""
     session = async_get_clientsession(hass)
     data = bytearray()
     try:

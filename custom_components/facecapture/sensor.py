@@ -14,6 +14,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import (
     MAX_LENGTH_STATE_STATE,
     EntityCategory,
@@ -25,8 +26,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.push import FaceResult
 from .captures import Capture
+from .const import CONF_HA_PERSON, CONF_PERSON_ID
 from .coordinator import FaceCaptureConfigEntry, TerminalState
 from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity
+from .person_links import person_links, person_name
 
 PARALLEL_UPDATES = 0
 
@@ -137,6 +140,11 @@ async def async_setup_entry(
     ]
     entities.extend(FaceCapturePushSensor(entry, description) for description in PUSH_SENSORS)
     async_add_entities(entities)
+    # One "last seen" sensor per linked person, owned by the link's subentry.
+    for subentry in person_links(entry).values():
+        async_add_entities(
+            [PersonLastSeenSensor(entry, subentry)], config_subentry_id=subentry.subentry_id
+        )
 
 
 class FaceCaptureSensor(FaceCaptureCoordinatorEntity, SensorEntity):
@@ -178,4 +186,44 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
         )
         if description.attributes_fn is not None:
             self._attr_extra_state_attributes = dict(description.attributes_fn(capture))
+        return True
+
+
+LAST_SEEN = SensorEntityDescription(
+    key="last_seen",
+    translation_key="last_seen",
+    device_class=SensorDeviceClass.TIMESTAMP,
+)
+
+
+class PersonLastSeenSensor(FaceCapturePushEntity, RestoreSensor):
+    """When a linked person was last recognized at this terminal.
+
+    It belongs to the link, not to the terminal's device, and reads "Alice last seen at Front
+    gate" with the Home Assistant person's name.
+    """
+
+    def __init__(self, entry: FaceCaptureConfigEntry, subentry: ConfigSubentry) -> None:
+        """Follow the captures of the linked terminal person."""
+        super().__init__(entry, LAST_SEEN)
+        self._person_id: str = subentry.data[CONF_PERSON_ID]
+        self._attr_unique_id = f"{entry.runtime_data.serial}_{LAST_SEEN.key}_{subentry.subentry_id}"
+        self._attr_device_info = None
+        self._attr_translation_placeholders = {
+            "person": person_name(
+                entry.runtime_data.coordinator.hass, subentry.data[CONF_HA_PERSON]
+            ),
+            "terminal": entry.title,
+        }
+
+    async def async_added_to_hass(self) -> None:
+        """A restart does not forget when they were last seen."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_sensor_data()) is not None:
+            self._attr_native_value = last.native_value
+
+    def _async_apply(self, capture: Capture) -> bool:
+        if capture.result is not FaceResult.RECOGNIZED or capture.push.person_id != self._person_id:
+            return False
+        self._attr_native_value = capture.captured_at
         return True

@@ -24,6 +24,7 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -53,7 +54,9 @@ from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
 from .device_time import clock_now, device_time_to_utc
 from .helpers import call_terminal, device_entries, validation_error
+from .person_links import async_link, async_person_source
 from .photos import PHOTO_FIELDS, async_photo_for_call, async_required_photo_for_call
+from .speech import async_speak, speech_engine
 
 SERVICE_OPEN_GATE: Final = "open_gate"
 SERVICE_WIEGAND_OUTPUT: Final = "wiegand_output"
@@ -106,6 +109,7 @@ ATTR_ALL: Final = "all"
 ATTR_WITH_IMAGES: Final = "with_images"
 ATTR_TIME_ZONE: Final = "time_zone"
 ATTR_COMMAND: Final = "command"
+ATTR_PERSON: Final = "person"
 
 ROLES: Final = {"ordinary": Role.ORDINARY, "whitelist": Role.WHITELIST, "blacklist": Role.BLACKLIST}
 ROLE_NAMES: Final = {int(role): name for name, role in ROLES.items()}
@@ -129,7 +133,31 @@ DEVICE_FIELD: Final[dict[vol.Marker, Any]] = {vol.Required(ATTR_DEVICE_ID): cv.s
 _PERSON_ID = vol.All(cv.string, vol.Length(min=1))
 _COORDINATE = vol.All(vol.Coerce(int), vol.Range(min=0, max=4096))
 _DURATION = vol.All(cv.positive_time_period, vol.Range(max=timedelta(days=1)))
-_CARD = vol.All(vol.Coerce(int), vol.Range(min=1, max=2**64 - 1))
+MAX_CARD_NUMBER: Final = 2**64 - 1
+
+
+def card_number(minimum: int) -> Callable[[Any], int]:
+    """A card number typed as digits (or an integer from YAML), from ``minimum`` to 2^64-1.
+
+    The actions take card numbers as text: a number field cannot hold 64-bit values exactly in
+    the browser (beyond 2^53 it rounds), and a card number that rounds opens the wrong door.
+    """
+
+    def validate(value: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and (text := value.strip()).isascii() and text.isdigit():
+            number = int(text)
+        else:
+            raise vol.Invalid("a card number is written with digits only")
+        if not minimum <= number <= MAX_CARD_NUMBER:
+            raise vol.Invalid(f"a card number is between {minimum} and {MAX_CARD_NUMBER}")
+        return number
+
+    return validate
+
+
+_CARD = card_number(1)
 _CONTROL_MODE = vol.In([str(mode) for mode in ControlMode])
 
 type ActionData = Mapping[str, Any]
@@ -220,8 +248,9 @@ async def _wiegand_output(
 async def _speak(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
-    _check_bytes(ATTR_TEXT, data[ATTR_TEXT], MAX_TTS_BYTES)
-    await call_terminal(entry, entry.runtime_data.client.tts_play(data[ATTR_TEXT]))
+    if speech_engine(entry) is None:  # the terminal's own TTS: its byte limit, named by field
+        _check_bytes(ATTR_TEXT, data[ATTR_TEXT], MAX_TTS_BYTES)
+    await call_terminal(entry, async_speak(hass, entry, data[ATTR_TEXT]))
     return None
 
 
@@ -279,10 +308,15 @@ def _person_result(result: PersonResult, person_id: str) -> dict[str, Any]:
 
 
 async def _upload_person(
-    hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData, mode: UploadMode
+    hass: HomeAssistant,
+    entry: FaceCaptureConfigEntry,
+    data: ActionData,
+    mode: UploadMode,
+    *,
+    default_photo: bytes | None = None,
 ) -> ServiceResponse:
     _check_person(data)
-    photo = await async_photo_for_call(hass, entry, data)
+    photo = await async_photo_for_call(hass, entry, data) or default_photo
     card = data.get(ATTR_CARD_NUMBER)
     long_card = data.get(ATTR_LONG_CARD, False)
     role = data.get(ATTR_ROLE)
@@ -303,6 +337,7 @@ async def _upload_person(
         customer_text=data.get(ATTR_CUSTOM_TEXT),
     )
     result = await call_terminal(entry, entry.runtime_data.client.upload_person(person, mode=mode))
+    await entry.runtime_data.directory.async_fetch(result.id or data[ATTR_ID])
     await _refresh(entry)
     return _person_result(result, data[ATTR_ID])
 
@@ -310,7 +345,15 @@ async def _upload_person(
 async def _enroll_person(
     hass: HomeAssistant, entry: FaceCaptureConfigEntry, data: ActionData
 ) -> ServiceResponse:
-    return await _upload_person(hass, entry, data, UPLOAD_MODES[data[ATTR_MODE]])
+    mode = UPLOAD_MODES[data[ATTR_MODE]]
+    if (ha_person := data.get(ATTR_PERSON)) is None:
+        return await _upload_person(hass, entry, data, mode)
+    # A Home Assistant person as the source: their name, picture and entity id, unless given.
+    source = await async_person_source(hass, ha_person)
+    data = {ATTR_NAME: source.name, ATTR_CUSTOM_TEXT: ha_person, **data}
+    response = await _upload_person(hass, entry, data, mode, default_photo=source.picture)
+    async_link(hass, entry, data[ATTR_ID], ha_person)
+    return response
 
 
 async def _update_person(
@@ -324,6 +367,7 @@ async def _delete_person(
 ) -> ServiceResponse:
     _check_bytes(ATTR_ID, data[ATTR_ID], MAX_ID_BYTES)
     await call_terminal(entry, entry.runtime_data.client.delete_person(data[ATTR_ID]))
+    entry.runtime_data.directory.async_remove(data[ATTR_ID])
     await _refresh(entry)
     return None
 
@@ -336,6 +380,7 @@ async def _delete_persons(
     await call_terminal(
         entry, entry.runtime_data.client.delete_persons(DELETE_SCOPES[data[ATTR_ROLE]])
     )
+    entry.runtime_data.directory.async_remove_role(ROLE_FILTERS[data[ATTR_ROLE]])
     await _refresh(entry)
     return None
 
@@ -524,7 +569,13 @@ async def _send_command(
     command = body.pop("cmd", None)
     if not isinstance(command, str) or not command:
         raise validation_error("command_without_cmd")
-    return await call_terminal(entry, entry.runtime_data.client.request(command, body))
+    version = body.pop("version", None)
+    return await call_terminal(
+        entry,
+        entry.runtime_data.client.request(
+            command, body, version=str(version) if version is not None else None
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -535,7 +586,7 @@ _PERSON_FIELDS: Final[dict[vol.Marker, Any]] = {
     vol.Optional(ATTR_NAME): cv.string,
     vol.Optional(ATTR_ROLE): vol.In(ROLES),
     vol.Optional(ATTR_CATEGORY): vol.All(vol.Coerce(int), vol.Range(min=0, max=15)),
-    vol.Optional(ATTR_CARD_NUMBER): vol.All(vol.Coerce(int), vol.Range(min=0, max=2**64 - 1)),
+    vol.Optional(ATTR_CARD_NUMBER): card_number(0),
     vol.Optional(ATTR_LONG_CARD, default=False): cv.boolean,
     vol.Optional(ATTR_VALID_FROM): cv.datetime,
     vol.Optional(ATTR_VALID_UNTIL): cv.datetime,
@@ -565,6 +616,8 @@ class FaceCaptureAction:
     fields: dict[vol.Marker, Any]
     handler: Handler
     response: SupportsResponse = SupportsResponse.NONE
+    admin: bool = False
+    """Raw commands and changes to who may enter: for administrators only."""
 
 
 ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
@@ -626,20 +679,24 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
         fields={
             **_PERSON_FIELDS,
             vol.Optional(ATTR_MODE, default="add_or_modify"): vol.In(UPLOAD_MODES),
+            vol.Optional(ATTR_PERSON): cv.entity_domain("person"),
         },
         handler=_enroll_person,
         response=SupportsResponse.OPTIONAL,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_UPDATE_PERSON,
         fields=_PERSON_FIELDS,
         handler=_update_person,
         response=SupportsResponse.OPTIONAL,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_DELETE_PERSON,
         fields={vol.Required(ATTR_ID): _PERSON_ID},
         handler=_delete_person,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_DELETE_PERSONS,
@@ -648,15 +705,14 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
             vol.Optional(ATTR_CONFIRM, default=False): cv.boolean,
         },
         handler=_delete_persons,
+        admin=True,
     ),
     FaceCaptureAction(
         name=SERVICE_GET_PERSONS,
         fields={
             **_PAGING_FIELDS,
             vol.Optional(ATTR_ROLE, default="all"): vol.In(ROLE_FILTERS),
-            vol.Optional(ATTR_CARD_NUMBER): vol.All(
-                vol.Coerce(int), vol.Range(min=0, max=2**64 - 1)
-            ),
+            vol.Optional(ATTR_CARD_NUMBER): card_number(0),
             vol.Optional(ATTR_LONG_CARD, default=False): cv.boolean,
             vol.Optional(ATTR_VALID_FROM_AFTER): cv.datetime,
             vol.Optional(ATTR_VALID_FROM_BEFORE): cv.datetime,
@@ -693,6 +749,7 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
         fields={vol.Required(ATTR_COMMAND): dict},
         handler=_send_command,
         response=SupportsResponse.OPTIONAL,
+        admin=True,
     ),
 )
 
@@ -709,12 +766,19 @@ def _service_handler(
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register every action once; each call names the terminal's device."""
+    """Register every action once; each call names the terminal's device.
+
+    Actions that change who may enter or send raw commands (a reboot, a reset, a new AES key)
+    refuse users who are not administrators.
+    """
     for action in ACTIONS:
-        hass.services.async_register(
-            DOMAIN,
-            action.name,
-            _service_handler(action),
-            schema=vol.Schema({**DEVICE_FIELD, **action.fields}),
-            supports_response=action.response,
-        )
+        handler = _service_handler(action)
+        schema = vol.Schema({**DEVICE_FIELD, **action.fields})
+        if action.admin:
+            async_register_admin_service(
+                hass, DOMAIN, action.name, handler, schema, action.response
+            )
+        else:
+            hass.services.async_register(
+                DOMAIN, action.name, handler, schema=schema, supports_response=action.response
+            )

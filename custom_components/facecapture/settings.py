@@ -84,6 +84,16 @@ def gate_control(state: TerminalState) -> GateControl | None:
     return state.app_params.gate_control if state.app_params else None
 
 
+def volume(state: TerminalState) -> int | None:
+    """The speaker volume in percent (2.18), None when the terminal has no volume command."""
+    return state.volume
+
+
+async def write_volume(client: FaceCaptureClient, percent: float) -> None:
+    """Set the speaker volume (2.18): the volume number and the media player both write here."""
+    await client.set_volume(round(percent))
+
+
 class FaceCaptureSettingEntity[V](FaceCaptureCoordinatorEntity):
     """A configuration entity showing and writing one setting of the terminal."""
 

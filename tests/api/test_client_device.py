@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from custom_components.facecapture.api import (
+    MAX_AUDIO_BYTES,
     ControlMode,
     DisplayText,
     FaceCaptureClient,
@@ -229,6 +230,9 @@ async def test_audio(client: FaceCaptureClient, simulator: Simulator) -> None:
         await client.tts_play("  ")
     with pytest.raises(FaceCaptureValidationError):
         await client.play_audio_stream(b"ID3 mp3 data")
+    with pytest.raises(FaceCaptureValidationError, match="at most 1048576"):
+        await client.play_audio_stream(WAV + bytes(MAX_AUDIO_BYTES))
+    assert len(simulator.requests) == 4  # the refused clips were never sent
 
 
 async def test_hardware_and_version(client: FaceCaptureClient) -> None:

@@ -150,7 +150,9 @@ async def test_request_persons_filters_and_paging(
     condition = simulator.requests[-1]["condition"]
     assert condition["wg_card_no"] == 8
     assert condition["term_start_start"] == "2020/01/01 00:00:00"
-    assert condition["term"] == "2020/01/03 00:00:00"
+    assert condition["term_start"] == "2020/01/01 00:00:00"
+    assert condition["term "] == "2020/01/03 00:00:00"  # sic: the document's key (2.1.1.1)
+    assert "term" not in condition
     await client.request_persons(long_card_no=2**40)
     assert simulator.requests[-1]["condition"] == {"long_card_no": 2**40}
 

@@ -37,7 +37,10 @@ SHARED_DOC = (
     Path(__file__).resolve().parents[3] / "shared" / "protocol" / "face-capture-http-api.txt"
 )
 PUSHED_BY_TERMINAL = {"face", "sip event"}
-WAV = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"
+WAV = (  # 10 ms of silence as the terminal plays it: 16-bit PCM mono at 16 kHz
+    b"RIFF\x64\x01\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00"
+    b"\x00\x7d\x00\x00\x02\x00\x10\x00data\x40\x01\x00\x00" + b"\x00" * 320
+)
 
 
 def documented_commands() -> set[str]:

@@ -19,6 +19,8 @@ from custom_components.facecapture.api import (
     FaceCaptureConnectionError,
     FaceCaptureDeviceError,
     FaceCaptureResponseError,
+    FaceCaptureValidationError,
+    HttpTransport,
     describe_code,
     error_for_code,
 )
@@ -179,7 +181,7 @@ async def test_timeout(simulator: Simulator, session: aiohttp.ClientSession) -> 
     with pytest.raises(FaceCaptureConnectionError, match="Timed out"):
         await client.heart_beat()
     # The per-call timeout overrides the client's.
-    assert (await client.request("heart beat", timeout=3))["code"] == 0
+    assert (await client.request("request date time", timeout=3))["code"] == 0
 
 
 @pytest.mark.parametrize(
@@ -219,10 +221,12 @@ async def test_own_session(simulator: Simulator) -> None:
     """Without an injected session the client makes one and closes it."""
     async with FaceCaptureClient("127.0.0.1", simulator.port) as client:
         await client.heart_beat()
-        session = client._session
+        transport = client.transport
+        assert isinstance(transport, HttpTransport)
+        session = transport._session
         assert session is not None
     assert session.closed
-    assert client._session is None
+    assert transport._session is None
 
 
 async def test_injected_session_left_open(
@@ -235,7 +239,15 @@ async def test_injected_session_left_open(
 
 def test_ipv6_url() -> None:
     """An IPv6 address is bracketed in the URL."""
-    assert FaceCaptureClient("fe80::1", 8000).url == "http://[fe80::1]:8000/"
+    transport = FaceCaptureClient("fe80::1", 8000).transport
+    assert isinstance(transport, HttpTransport)
+    assert transport.url == "http://[fe80::1]:8000/"
+
+
+def test_host_or_transport_required() -> None:
+    """Without a host there must be a transport to talk over."""
+    with pytest.raises(FaceCaptureValidationError):
+        FaceCaptureClient()
 
 
 @pytest.mark.parametrize("code", sorted(set(range(42)) - {0}))

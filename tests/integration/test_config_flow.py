@@ -12,10 +12,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.const import (
+    CONF_KEEP_CAPTURES_DAYS,
+    CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
     CONF_PUSH_REMOTE,
     CONF_PUSH_URL,
-    CONF_SCAN_INTERVAL,
+    CONF_TTS_ENGINE,
+    CONF_TTS_LANGUAGE,
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
@@ -228,7 +231,17 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
-    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_SCAN_INTERVAL: 30}
+    # Home Assistant chooses how often to poll: no interval among the options.
+    assert set(result["data_schema"].schema) == {
+        CONF_PUSH_AUTO,
+        CONF_PUSH_URL,
+        CONF_PUSH_REMOTE,
+        CONF_KEEP_CAPTURES_DAYS,
+        CONF_TTS_ENGINE,
+        CONF_TTS_LANGUAGE,
+        CONF_KEEP_PERSONS,
+    }
+    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_PUSH_URL: "192.168.1.10:8123"}
     )
@@ -237,7 +250,11 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         result["flow_id"], {**options, CONF_PUSH_URL: "http://192.168.1.10:8123/"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {**options, CONF_PUSH_URL: "http://192.168.1.10:8123"}
+    assert mock_config_entry.options == {
+        **options,
+        CONF_PUSH_URL: "http://192.168.1.10:8123",
+        CONF_KEEP_PERSONS: False,
+    }
 
 
 async def test_options_without_override(
@@ -247,11 +264,12 @@ async def test_options_without_override(
     mock_config_entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True, CONF_SCAN_INTERVAL: 120}
+        result["flow_id"], {CONF_PUSH_AUTO: False, CONF_PUSH_REMOTE: True}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_config_entry.options == {
         CONF_PUSH_AUTO: False,
         CONF_PUSH_REMOTE: True,
-        CONF_SCAN_INTERVAL: 120,
+        CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
+        CONF_KEEP_PERSONS: False,
     }

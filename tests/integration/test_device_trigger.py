@@ -22,7 +22,7 @@ from custom_components.facecapture.const import DOMAIN, EVENT_FACE
 from custom_components.facecapture.device_trigger import TRIGGER_SCHEMA, async_get_triggers
 from simulator import Simulator
 
-from .common import terminal_device_id
+from .common import call_action, terminal_device_id
 
 ALL_TYPES = ["recognized", "stranger", "denied", "fever", "no_mask"]
 
@@ -116,14 +116,36 @@ async def test_triggers_of_unloaded_terminal(
     assert [trigger[CONF_TYPE] for trigger in unknown] == ALL_TYPES
 
 
+PERSON_DROPDOWN = [
+    {
+        "name": "person_id",
+        "optional": True,
+        "required": False,
+        "type": "select",
+        "options": [["1001", "Alice"], ["1002", "Bob"]],
+    }
+]
+
+
+async def _capabilities(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, trigger: dict[str, str]
+) -> dict[str, Any]:
+    assert await async_setup_component(hass, "device_automation", {})
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {"type": "device_automation/trigger/capabilities", "trigger": trigger}
+    )
+    reply = await client.receive_json()
+    assert reply["success"]
+    result: dict[str, Any] = reply["result"]
+    return result
+
+
 @pytest.mark.parametrize(
     ("trigger_type", "extra_fields"),
     [
-        (
-            "recognized",
-            [{"name": "person_id", "optional": True, "required": False, "type": "string"}],
-        ),
-        ("denied", [{"name": "person_id", "optional": True, "required": False, "type": "string"}]),
+        ("recognized", PERSON_DROPDOWN),
+        ("denied", PERSON_DROPDOWN),
         ("stranger", []),
         ("fever", []),
         ("no_mask", []),
@@ -136,18 +158,47 @@ async def test_capabilities(
     trigger_type: str,
     extra_fields: list[dict[str, Any]],
 ) -> None:
-    """Recognized and denied can be narrowed to a person id, as the automation editor shows."""
-    assert await async_setup_component(hass, "device_automation", {})
-    client = await hass_ws_client(hass)
-    await client.send_json_auto_id(
-        {
-            "type": "device_automation/trigger/capabilities",
-            "trigger": _trigger(terminal_device_id(hass), trigger_type),
-        }
+    """Recognized and denied pick a person by name from the terminal's directory (id stored)."""
+    await hass.async_block_till_done(wait_background_tasks=True)
+    capabilities = await _capabilities(
+        hass, hass_ws_client, _trigger(terminal_device_id(hass), trigger_type)
     )
-    reply = await client.receive_json()
-    assert reply["success"]
-    assert reply["result"] == {"extra_fields": extra_fields}
+    assert capabilities == {"extra_fields": extra_fields}
+
+
+async def test_capabilities_follow_the_directory(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Someone enrolled shows up; a chosen id no longer on the terminal stays selectable."""
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await call_action(hass, "enroll_person", {"id": "1003", "name": "Aaron"})
+    trigger = _trigger(terminal_device_id(hass), "recognized", person_id="0999")
+    capabilities = await _capabilities(hass, hass_ws_client, trigger)
+    assert capabilities["extra_fields"][0]["options"] == [
+        ["0999", "0999"],
+        ["1003", "Aaron"],
+        ["1001", "Alice"],
+        ["1002", "Bob"],
+    ]
+
+
+async def test_capabilities_before_the_directory_is_read(
+    hass: HomeAssistant, init_integration: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    """Until the list has been read (or for an unloaded terminal), the person is free text."""
+    await hass.async_block_till_done(wait_background_tasks=True)
+    init_integration.runtime_data.directory.persons.clear()
+    capabilities = await _capabilities(
+        hass, hass_ws_client, _trigger(terminal_device_id(hass), "recognized")
+    )
+    assert capabilities == {
+        "extra_fields": [
+            {"name": "person_id", "optional": True, "required": False, "type": "string"}
+        ]
+    }
 
 
 async def test_triggers_fire_on_real_pushes(

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_HOST, CONF_PORT, CONF_SCAN_INTERVAL
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.facecapture.const import DOMAIN
+from custom_components.facecapture.const import (
+    CONF_PUSH_AUTO,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    UPDATE_INTERVAL,
+)
 from simulator import Simulator
 from simulator.state import FIRMWARE
 
@@ -122,3 +128,42 @@ async def test_unsupported_commands_dropped(
         entity_registry.async_get_entity_id("sensor", DOMAIN, f"{SERIAL}_registered_persons")
         is not None
     )
+
+
+async def test_migrate_drops_polling_interval(
+    hass: HomeAssistant, simulator: Simulator, internal_url: str
+) -> None:
+    """An entry from 1.1 loses its polling interval option and polls at the integration's pace."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Front gate",
+        unique_id=SERIAL,
+        version=1,
+        minor_version=1,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
+        options={CONF_SCAN_INTERVAL: 15, CONF_PUSH_AUTO: False},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert (entry.version, entry.minor_version) == (1, 2)
+    assert dict(entry.options) == {CONF_PUSH_AUTO: False}
+    assert entry.runtime_data.coordinator.update_interval == UPDATE_INTERVAL
+
+
+async def test_migrate_refuses_a_newer_version(
+    hass: HomeAssistant, simulator: Simulator, internal_url: str
+) -> None:
+    """An entry written by a newer major version is left alone and not loaded."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=SERIAL,
+        version=2,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
+        options={CONF_SCAN_INTERVAL: 15},
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+    assert dict(entry.options) == {CONF_SCAN_INTERVAL: 15}

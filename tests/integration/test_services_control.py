@@ -115,12 +115,13 @@ async def test_open_gate_person_id_too_long(
 async def test_wiegand_output(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """A short card goes in wiegand_card_no, a long one in long_card_id with the short one 0."""
+    """A short card goes in wiegand_card_no, a long one in long_card_id; the other is 0."""
     await call_action(hass, "wiegand_output", {"card_number": 12345678})
     assert simulator.requests[-1] == {
         "version": "0.2",
         "cmd": "wiegand control",
         "wiegand_card_no": 12345678,
+        "long_card_id": 0,
         "ctrl_mode": "force",
     }
     await call_action(

@@ -223,6 +223,24 @@ async def test_update_person(
     assert "4242" not in simulator.state.persons
 
 
+@pytest.mark.parametrize("action", ["enroll_person", "update_person"])
+async def test_person_actions_take_upload_person_names(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator, action: str
+) -> None:
+    """Both actions use `upload person` (63-byte names, 2.1.2), not the 15-byte commands."""
+    name = "名" * 21  # 63 bytes, beyond the 15 of add/update person
+    await call_action(hass, action, {"id": "1001", "name": name})
+    assert _requests(simulator, "upload person")[-1]["name"] == name
+    assert simulator.state.persons["1001"]["name"] == name
+    assert not _requests(simulator, "add person") + _requests(simulator, "update person")
+    sent = len(simulator.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await call_action(hass, action, {"id": "1001", "name": name + "x"})
+    assert err.value.translation_key == "field_too_long"
+    assert err.value.translation_placeholders == {"field": "name", "size": "64", "limit": "63"}
+    assert len(simulator.requests) == sent
+
+
 async def test_person_count_refreshed(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
@@ -368,7 +386,7 @@ async def test_get_persons_filters(
     )
     assert _requests(simulator, "request persons")[-1]["condition"] == {
         "term_start": "2026/06/01 00:00:00",
-        "term": "2027/01/01 00:00:00",
+        "term ": "2027/01/01 00:00:00",  # sic: the document's key (2.1.1.1)
     }
     assert [person["id"] for person in reply["persons"]] == ["1003"]
 

@@ -24,7 +24,7 @@ def fast_simulator(**kwargs: Any) -> Simulator:
         "resend_interval": 0.05,
         "reboot_seconds": 0.3,
         "restart_seconds": 0.1,
-        "config_poll_interval": 0.05,
+        "config_retry_interval": 0.05,
         "push_timeout": 2.0,
         "config_timeout": 2.0,
     }
@@ -57,14 +57,16 @@ def png_b64(size: int = 64) -> str:
     return b64(portrait(size, random.Random(2), "png"))
 
 
-def wav_bytes() -> bytes:
-    """A tiny valid WAV file."""
+def wav_bytes(
+    seconds: float = 0.01, *, rate: int = 16000, channels: int = 1, sample_width: int = 2
+) -> bytes:
+    """A silent WAV file; by default what the terminal plays (16-bit PCM mono, 16 kHz)."""
     out = io.BytesIO()
     with wave.open(out, "wb") as wav:
-        wav.setnchannels(1)
-        wav.setsampwidth(2)
-        wav.setframerate(8000)
-        wav.writeframes(b"\0\0" * 80)
+        wav.setnchannels(channels)
+        wav.setsampwidth(sample_width)
+        wav.setframerate(rate)
+        wav.writeframes(b"\0" * sample_width * channels * round(seconds * rate))
     return out.getvalue()
 
 
@@ -143,3 +145,38 @@ async def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
     async with asyncio.timeout(timeout):
         while not predicate():
             await asyncio.sleep(0.01)
+
+
+# The `request persons` fields the document requires besides paging (2.1.1.1).
+PERSON_QUERY: dict[str, Any] = {"role": -1, "feature_flag": 0, "image_flag": 0}
+# The `request records` flags the document requires besides paging (2.2.2.1).
+RECORD_QUERY: dict[str, Any] = {"face_image_flag": 0, "reg_image_flag": 0}
+
+
+def person_record(person_id: str, *, jpg: bool = False, **fields: Any) -> dict[str, Any]:
+    """A complete `add person` (or, with ``jpg``, `add person jpg`) body: every required field.
+
+    Fields not given are those of a person without a picture or card (document 2.1.3, 2.1.6);
+    the image counts follow the image lists given.
+    """
+    body: dict[str, Any] = {
+        "id": person_id,
+        "name": "",
+        "role": 1,
+        "kind": 0,
+        "cover": False,
+        "image_num": 0,
+        "reg_images": [],
+        "wg_card_id": 0,
+        "term": "forever",
+        "customer_text": "",
+    }
+    if not jpg:
+        body.update(
+            feature_unit_size=0, feature_num=0, feature_data=[], norm_image_num=0, norm_images=[]
+        )
+    body.update(fields)
+    for count, images in (("image_num", "reg_images"), ("norm_image_num", "norm_images")):
+        if count in body and count not in fields and isinstance(body[images], list):
+            body[count] = len(body[images])
+    return body

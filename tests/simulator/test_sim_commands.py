@@ -16,12 +16,11 @@ from simulator.images import image_format
 
 from .sim_helpers import Call, fast_simulator, jpeg_b64, png_b64, post_json, wav_bytes
 
-DOCUMENT = Path(__file__).resolve().parents[3] / "shared/protocol/face-capture-http-api.txt"
+# The vendored copy of shared/protocol (tests/api/test_command_coverage.py checks it is the same).
+DOCUMENT = Path(__file__).resolve().parents[1] / "fixtures/protocol/face-capture-http-api.txt"
 
 
 def test_every_document_command_is_handled() -> None:
-    if not DOCUMENT.exists():
-        pytest.skip("shared/protocol not available")
     text = DOCUMENT.read_text()
     found = {m.strip() for m in re.findall(r'"cmd"\s*[:,]\s*"([^"]*)"', text)}
     pushes = {"face", "sip event", "..."}  # device-to-server messages and a placeholder
@@ -31,7 +30,9 @@ def test_every_document_command_is_handled() -> None:
 
 
 async def test_reply_envelope_and_unknown_commands(sim: Simulator, call: Call) -> None:
-    reply = await call("heart beat", ip="192.168.1.88", device_sn="x")
+    reply = await call(
+        "heart beat", ip="192.168.1.88", device_sn="x", device_no="", addr_no="", addr_name=""
+    )
     assert reply == {
         "reply": "ACK",
         "cmd": "heart beat",
@@ -244,18 +245,30 @@ async def test_text_and_image_display(sim: Simulator, call: Call) -> None:
             "font_color": "0xffffffff",
             "text": "Hello",
         },
-        {"position": {"x": 0, "y": 610}, "text": "Charged: 100"},
+        {
+            "position": {"x": 0, "y": 610},
+            "alive_time": 0,
+            "font_size": 40,
+            "font_spacing": 2,
+            "font_color": "0xff00ff00",
+            "text": "Charged: 100",
+        },
     ]
-    assert (await call("text display", coding_type="utf8", text_list=items))["code"] == 0
-    assert [(e["kind"], e["text"]) for e in sim.log] == [
-        ("text", "Hello"),
-        ("text", "Charged: 100"),
+    assert (await call("text display", text_list=items))["code"] == 0  # coding_type: utf8
+    assert [(e["kind"], e["text"], e["coding_type"]) for e in sim.log] == [
+        ("text", "Hello", "utf8"),
+        ("text", "Charged: 100", "utf8"),
     ]
-    assert sim.log[1]["font_color"] == "0xffffffff"
+    assert sim.log[1]["font_color"] == "0xff00ff00"
     for bad in (
         {"text_list": []},
         {"coding_type": "latin1", "text_list": items},
         {"text_list": [{"text": "x"}]},
+        # every field of an entry is required here (2.10.6.1); only the push ACK has defaults
+        *(
+            {"text_list": [{k: v for k, v in items[1].items() if k != key}]}
+            for key in ("alive_time", "font_size", "font_spacing", "font_color")
+        ),
         {"text_list": [{**items[0], "font_color": "red"}]},
         {"text_list": [{**items[0], "text": ""}]},
         {"text_list": ["x"]},
@@ -315,18 +328,28 @@ async def test_audio(sim: Simulator, call: Call) -> None:
     audio = (await call("browse audio list"))["audio_list"]
     assert audio[0] == {"audio_no": 0, "audio_name": "NO0.pass.wav"}
     assert (await call("play audio", audio_no=0, audio_name="NO0.pass.wav"))["code"] == 0
-    assert (await call("play audio", audio_no=1))["code"] == 0
-    assert (await call("play audio", audio_name="NO2.stranger.wav"))["code"] == 0
+    assert (await call("play audio", audio_no=2, audio_name="NO2.stranger.wav"))["code"] == 0
     assert (await call("play audio", audio_no=0, audio_name="NO1.welcome.wav"))["code"] == 22
-    assert (await call("play audio", audio_no=99))["code"] == 22
+    assert (await call("play audio", audio_no=99, audio_name="NO99.wav"))["code"] == 22
+    # both the number and the name are required (2.12.4.1)
+    assert (await call("play audio", audio_no=1))["code"] == 3
+    assert (await call("play audio", audio_name="NO2.stranger.wav"))["code"] == 3
     assert (await call("play audio"))["code"] == 3
-    assert [e["audio_no"] for e in sim.log] == [0, 1, 2]
+    assert [e["audio_no"] for e in sim.log] == [0, 2]
     wav = base64.b64encode(wav_bytes()).decode()
     assert (await call("tts play", text="认证成功"))["code"] == 0
     assert sim.log[-1] == {"kind": "tts", "source": "command", "text": "认证成功"}
     assert (await call("tts play", text=""))["code"] == 3
     assert (await call("play audio stream", audio={"format": "wav", "data": wav}))["code"] == 0
-    assert sim.log[-1] == {"kind": "audio_stream", "format": "wav", "size": len(wav_bytes())}
+    assert sim.log[-1] == {
+        "kind": "audio_stream",
+        "format": "wav",
+        "size": len(wav_bytes()),
+        "sample_rate": 16000,
+        "channels": 1,
+        "sample_width": 2,
+        "duration": 0.01,
+    }
     assert (await call("play audio stream", audio={"format": "mp3", "data": wav}))["code"] == 3
     assert (
         await call(
@@ -335,6 +358,42 @@ async def test_audio(sim: Simulator, call: Call) -> None:
     )["code"] == 35
     assert (await call("play audio stream", audio={"format": "wav", "data": "%%"}))["code"] == 35
     assert (await call("play audio stream", audio="x"))["code"] == 3
+
+
+@pytest.mark.parametrize(
+    ("wav", "code"),
+    [
+        (wav_bytes(rate=8000), 35),
+        (wav_bytes(rate=44100), 35),
+        (wav_bytes(channels=2), 35),
+        (wav_bytes(sample_width=1), 35),
+        (wav_bytes(0), 35),
+        (wav_bytes(1)[:-2], 35),
+        (wav_bytes(1)[:30], 35),
+        (b"RIFF\x00\x00\x00\x00WAVEjunk", 35),
+        (wav_bytes(33), 6),
+    ],
+    ids=["8khz", "44khz", "stereo", "8bit", "empty", "truncated", "header-only", "no-fmt", "33s"],
+)
+async def test_audio_stream_refuses_what_the_speaker_cannot_play(
+    sim: Simulator, call: Call, wav: bytes, code: int
+) -> None:
+    """Only complete 16-bit PCM mono WAV at 16 kHz up to 1 MiB is played; nothing else is logged."""
+    data = base64.b64encode(wav).decode()
+    assert (await call("play audio stream", audio={"format": "wav", "data": data}))["code"] == code
+    assert not [entry for entry in sim.log if entry["kind"] == "audio_stream"]
+
+
+async def test_audio_stream_logs_what_it_plays(sim: Simulator, call: Call) -> None:
+    """The log says how long the clip plays: 32 s is the longest that fits in 1 MiB."""
+    data = base64.b64encode(wav_bytes(32)).decode()
+    assert (await call("play audio stream", audio={"format": "wav", "data": data}))["code"] == 0
+    assert sim.log[-1]["duration"] == 32.0
+    assert sim.log[-1]["size"] == 44 + 32 * 16000 * 2
+    sim.state.audio_sample_rates = (8000, 16000)
+    data = base64.b64encode(wav_bytes(0.5, rate=8000)).decode()
+    assert (await call("play audio stream", audio={"format": "wav", "data": data}))["code"] == 0
+    assert (sim.log[-1]["sample_rate"], sim.log[-1]["duration"]) == (8000, 0.5)
 
 
 async def test_hardware_and_4g_without_module(sim: Simulator, call: Call) -> None:

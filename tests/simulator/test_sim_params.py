@@ -14,9 +14,24 @@ from simulator.state import default_app_params
 
 from .sim_helpers import Call, fast_simulator, post_json
 
-VENDOR = (
+# The vendor tool's `update app params` sample, vendored from shared/vendor-samples.
+VENDOR_SAMPLE = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures/vendor-samples/protocol-tester-update-app-params.json"
+)
+SHARED_VENDOR = (
     Path(__file__).resolve().parents[3] / "shared/vendor-samples/protocol-tester-commands-en.json"
 )
+
+
+def test_vendored_sample_is_the_vendor_tools() -> None:
+    """The copy is the tool's sample where shared/ is beside us; in any checkout it is one."""
+    sample = json.loads(VENDOR_SAMPLE.read_text())
+    if SHARED_VENDOR.exists():
+        tool = json.loads(SHARED_VENDOR.read_text())
+        assert sample == tool["Device Parameters"]["update app params"]
+    assert sample["cmd"] == "update app params"
+    assert {"face", "gate_control", "upload_info", "auth"} <= set(sample)
 
 
 async def test_request_app_params_has_document_and_vendor_fields(
@@ -78,9 +93,7 @@ async def test_update_app_params_accepts_spaced_derep_timeout(sim: Simulator, ca
 
 
 async def test_update_app_params_vendor_sample_is_accepted(sim: Simulator, call: Call) -> None:
-    if not VENDOR.exists():
-        pytest.skip("shared/vendor-samples not available")
-    sample = json.loads(VENDOR.read_text())["Device Parameters"]["update app params"]
+    sample = json.loads(VENDOR_SAMPLE.read_text())
     body = {k: v for k, v in sample.items() if k != "cmd"}
     reply = await call("update app params", **body)
     assert reply["code"] == 0, reply
@@ -217,7 +230,10 @@ def _rule(
 
 
 async def test_schedules(sim: Simulator, call: Call) -> None:
-    assert (await call("request schedule params"))["kinds"] == []
+    # a terminal without rules leaves the list out
+    reply = await call("request schedule params")
+    assert reply["code"] == 0
+    assert "kinds" not in reply
     reply = await call("update schedule params", kinds=[_rule(1), _rule(2, "weekly")])
     assert (reply["code"], reply["desc"]) == (0, "OK")
     kinds = (await call("request schedule params"))["kinds"]

@@ -8,7 +8,7 @@ import pytest
 
 from simulator import Simulator
 
-from .sim_helpers import Call, jpeg_b64, png_b64
+from .sim_helpers import PERSON_QUERY, Call, jpeg_b64, person_record, png_b64
 
 
 async def test_upload_person_add_then_modify(sim: Simulator, call: Call) -> None:
@@ -123,11 +123,11 @@ async def test_capacity_is_code_20(sim: Simulator, call: Call) -> None:
     sim.add_person("p1")
     sim.add_person("p2")
     assert (await call("upload person", id="p3"))["code"] == 20
-    assert (await call("add person", id="p3"))["code"] == 20
+    assert (await call("add person", **person_record("p3")))["code"] == 20
     assert "p3" not in sim.state.persons
     # modifying an existing person is fine when the list is full
     assert (await call("upload person", id="p1", name="Z"))["code"] == 0
-    assert (await call("add person", id="p1", cover=True))["code"] == 0
+    assert (await call("add person", **person_record("p1", cover=True)))["code"] == 0
 
 
 async def test_fail_next_forces_a_code_once(sim: Simulator, call: Call) -> None:
@@ -152,6 +152,7 @@ async def test_add_person_and_cover(sim: Simulator, call: Call) -> None:
         id="0001",
         name="A",
         role=1,
+        cover=False,
         kind=2,
         feature_unit_size=0,
         feature_num=0,
@@ -167,8 +168,8 @@ async def test_add_person_and_cover(sim: Simulator, call: Call) -> None:
     )
     assert (reply["code"], reply["id"]) == (0, "0001")
     assert sim.state.persons["0001"]["norm_image"] is True
-    assert (await call("add person", id="0001", name="B"))["code"] == 21
-    assert (await call("add person", id="0001", name="B", cover=True))["code"] == 0
+    assert (await call("add person", **person_record("0001", name="B")))["code"] == 21
+    assert (await call("add person", **person_record("0001", name="B", cover=True)))["code"] == 0
     assert sim.state.persons["0001"]["name"] == "B"
     assert sim.state.persons["0001"]["customer_text"] == ""  # cover replaces the whole record
 
@@ -177,14 +178,18 @@ async def test_add_person_png_allowed_but_jpg_variant_is_jpeg_only(
     sim: Simulator, call: Call
 ) -> None:
     png = [{"format": "png", "image_data": png_b64()}]
-    assert (await call("add person", id="p", reg_images=png))["code"] == 0
-    assert (await call("add person jpg", id="q", reg_images=png))["code"] == 35
+    assert (await call("add person", **person_record("p", reg_images=png)))["code"] == 0
+    assert (await call("add person jpg", **person_record("q", jpg=True, reg_images=png)))[
+        "code"
+    ] == 35
     disguised = [{"format": "jpg", "image_data": png_b64()}]
-    assert (await call("add person jpg", id="q", reg_images=disguised))["code"] == 35
-    good = [{"format": "jpg", "image_data": jpeg_b64()}]
-    assert (await call("add person jpg", id="q", reg_images=good, cover=False))["code"] == 0
-    assert (await call("add person jpg", id="q", reg_images=good))["code"] == 21
-    assert (await call("add person jpg", id="q", reg_images=good, cover=1))["code"] == 0
+    assert (await call("add person jpg", **person_record("q", jpg=True, reg_images=disguised)))[
+        "code"
+    ] == 35
+    good = person_record("q", jpg=True, reg_images=[{"format": "jpg", "image_data": jpeg_b64()}])
+    assert (await call("add person jpg", **good))["code"] == 0
+    assert (await call("add person jpg", **good))["code"] == 21
+    assert (await call("add person jpg", **{**good, "cover": 1}))["code"] == 0
 
 
 @pytest.mark.parametrize(
@@ -201,17 +206,62 @@ async def test_add_person_png_allowed_but_jpg_variant_is_jpeg_only(
     ],
 )
 async def test_add_person_image_errors(call: Call, fields: dict[str, object], code: int) -> None:
-    assert (await call("add person", id="e", **fields))["code"] == code
+    assert (await call("add person", **person_record("e", **fields)))["code"] == code
 
 
 async def test_add_person_with_empty_reg_images(sim: Simulator, call: Call) -> None:
-    assert (await call("add person", id="e", reg_images=[]))["code"] == 0
+    assert (await call("add person", **person_record("e")))["code"] == 0
     assert sim.state.persons["e"]["image"] is None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"image_num": 1},
+        {"norm_image_num": 1},
+        {"feature_unit_size": 128, "feature_num": 1},
+        {"feature_unit_size": 2, "feature_num": 1, "feature_data": [0.5]},
+        {"image_num": 6},
+    ],
+)
+async def test_add_person_counts_describe_the_arrays(
+    sim: Simulator, call: Call, fields: dict[str, object]
+) -> None:
+    """A count that does not match its array (2.1.3) is refused."""
+    reply = await call("add person", **person_record("e", **fields))
+    assert reply["code"] == 3
+    assert "e" not in sim.state.persons
+
+
+@pytest.mark.parametrize("cmd", ["add person", "add person jpg"])
+async def test_add_person_names_are_15_bytes(sim: Simulator, call: Call, cmd: str) -> None:
+    """The older commands store 15 bytes of name (2.1.3, 2.1.6); upload person 63 (2.1.2)."""
+    images = [{"format": "jpg", "image_data": jpeg_b64()}]
+    jpg = cmd == "add person jpg"
+    too_long = person_record("n", jpg=jpg, name="Zoë Abercrombie", reg_images=images)  # 16 bytes
+    reply = await call(cmd, **too_long)
+    assert reply["code"] == 3
+    assert "15 bytes" in reply["desc"]
+    assert "n" not in sim.state.persons
+    exact = person_record("n", jpg=jpg, name="Zoe Abercrombie", reg_images=images)  # 15 bytes
+    assert (await call(cmd, **exact))["code"] == 0
+    assert sim.state.persons["n"]["name"] == "Zoe Abercrombie"
+    assert (await call("upload person", id="m", name="Zoë Abercrombie"))["code"] == 0
+
+
+@pytest.mark.parametrize("cmd", ["update person", "update person jpg"])
+async def test_update_person_names_are_15_bytes(sim: Simulator, call: Call, cmd: str) -> None:
+    sim.add_person("n", "Old")
+    reply = await call(cmd, id="n", update_flags=1, name="名" * 6)  # 18 bytes
+    assert reply["code"] == 3
+    assert sim.state.persons["n"]["name"] == "Old"
+    assert (await call(cmd, id="n", update_flags=1, name="名" * 5))["code"] == 0
+    assert sim.state.persons["n"]["name"] == "名" * 5
 
 
 async def test_update_person_flags(sim: Simulator, call: Call) -> None:
     await call("upload person", id="u", name="Old", role=1, customer_text="t", wg_card_id=1)
-    assert (await call("update person", id="missing", name="x"))["code"] == 22
+    assert (await call("update person", id="missing", update_flags=1, name="x"))["code"] == 22
     # flags 3 = name + role; customer_text given but not selected: ignored
     reply = await call(
         "update person", id="u", update_flags=3, name="New", role=2, customer_text="z"
@@ -222,10 +272,16 @@ async def test_update_person_flags(sim: Simulator, call: Call) -> None:
     # a selected field that is missing is an error
     assert (await call("update person", id="u", update_flags=0x40))["code"] == 3
     assert (await call("update person", id="u", update_flags=0x400))["code"] == 3
-    # no update_flags: update everything given
+    # no update_flags: everything is rewritten, so every field is required (2.1.4)
     reply = await call("update person", id="u", customer_text="all", kind=3, term="never")
+    assert (reply["code"], reply["desc"]) == (3, "name is required")
+    assert person["customer_text"] == "t"
+    everything = person_record("u", customer_text="all", kind=3, term="never")
+    del everything["cover"]
+    reply = await call("update person", **everything)
     assert reply["code"] == 0
     assert (person["customer_text"], person["kind"], person["term"]) == ("all", 3, "never")
+    assert (person["name"], person["wg_card_id"]) == ("", 0)
     # wiegand bit covers both card fields; term_start bit; schedule bit
     reply = await call(
         "update person",
@@ -264,9 +320,13 @@ async def test_update_person_jpg(sim: Simulator, call: Call) -> None:
     assert (reply["code"], reply["cmd"]) == (0, "update person jpg")
     assert sim.state.persons["j"]["image"] == jpeg_b64()
     png = [{"format": "jpg", "image_data": png_b64()}]
-    assert (await call("update person jpg", id="j", reg_images=png))["code"] == 35
+    assert (await call("update person jpg", id="j", update_flags=0x100, reg_images=png))[
+        "code"
+    ] == 35
     assert (await call("update person jpg", id="j", update_flags=0x100))["code"] == 3
-    assert (await call("update person jpg", id="nobody", name="x"))["code"] == 22
+    assert (await call("update person jpg", id="nobody", update_flags=1, name="x"))["code"] == 22
+    reply = await call("update person jpg", id="j", name="x")  # no flags: every field
+    assert (reply["code"], reply["desc"]) == (3, "role is required")
 
 
 async def test_delete_persons(sim: Simulator, call: Call) -> None:
@@ -282,27 +342,29 @@ async def test_delete_persons(sim: Simulator, call: Call) -> None:
     }
     assert (await call("delete person(s)", flag=-1, id="a"))["code"] == 22
     assert (await call("delete person(s)", flag=-1, id=""))["code"] == 3
-    reply = await call("delete person(s)", flag=1)
+    reply = await call("delete person(s)", flag=1)  # the id is required, empty by role
+    assert (reply["code"], reply["desc"]) == (3, "id is required")
+    reply = await call("delete person(s)", flag=1, id="")
     assert (reply["code"], reply["id"]) == (0, "")
     assert sorted(sim.state.persons) == ["d"]
-    assert (await call("delete person(s)", flag=4))["code"] == 3
-    assert (await call("delete person(s)", flag=3))["code"] == 0
+    assert (await call("delete person(s)", flag=4, id=""))["code"] == 3
+    assert (await call("delete person(s)", flag=3, id=""))["code"] == 0
     assert sim.state.persons == {}
 
 
 async def test_request_persons_paging_and_roles(sim: Simulator, call: Call) -> None:
     for n in range(25):
         await call("upload person", id=f"p{n:02d}", name=f"Name{n}", role=2 if n % 5 == 0 else 1)
-    reply = await call("request persons", role=-1, page_no=1, page_size=20, image_flag=0)
+    reply = await call("request persons", **PERSON_QUERY, page_no=1, page_size=20)
     assert (reply["code"], reply["total"], reply["count"], reply["page_no"]) == (0, 25, 20, 1)
-    reply = await call("request persons", role=-1, page_no=2, page_size=20)
+    reply = await call("request persons", **PERSON_QUERY, page_no=2, page_size=20)
     assert [p["id"] for p in reply["persons"]] == [f"p{n:02d}" for n in range(20, 25)]
-    reply = await call("request persons", role=-1, page_no=3, page_size=20)
+    reply = await call("request persons", **PERSON_QUERY, page_no=3, page_size=20)
     assert (reply["count"], reply["persons"]) == (0, [])
-    reply = await call("request persons", role=2, page_no=1, page_size=20)
+    reply = await call("request persons", **{**PERSON_QUERY, "role": 2}, page_no=1, page_size=20)
     assert reply["total"] == 5
     assert {p["role"] for p in reply["persons"]} == {2}
-    reply = await call("request persons", page_no=-1)
+    reply = await call("request persons", **PERSON_QUERY, page_no=-1, page_size=20)
     assert (reply["count"], reply["page_no"]) == (25, -1)
     person = reply["persons"][0]
     assert person["feature_num"] == 0
@@ -324,16 +386,17 @@ async def test_request_persons_paging_and_roles(sim: Simulator, call: Call) -> N
     ],
 )
 async def test_request_persons_bad_paging(call: Call, fields: dict[str, object]) -> None:
-    assert (await call("request persons", **fields))["code"] == 3
+    assert (await call("request persons", **{**PERSON_QUERY, **fields}))["code"] == 3
 
 
 async def test_request_persons_images(sim: Simulator, call: Call) -> None:
     await call("upload person", id="img", reg_image=jpeg_b64())
-    reply = await call("request persons", page_no=1, page_size=10, image_flag=1, feature_flag=0)
+    query = {**PERSON_QUERY, "image_flag": 1}
+    reply = await call("request persons", **query, page_no=1, page_size=10)
     person = reply["persons"][0]
     assert person["image_num"] == 1
     assert person["reg_images"] == [{"format": "jpg", "image_data": jpeg_b64()}]
-    reply = await call("request persons", page_no=1, page_size=10, image_flag=0)
+    reply = await call("request persons", **PERSON_QUERY, page_no=1, page_size=10)
     assert reply["persons"][0]["reg_images"] == []
 
 
@@ -351,7 +414,7 @@ async def test_request_persons_conditions(sim: Simulator, call: Call) -> None:
     await call("upload person", id="1003", name="Bob", term="never")
 
     async def ids(**fields: object) -> list[str]:
-        reply = await call("request persons", page_no=1, page_size=20, **fields)
+        reply = await call("request persons", page_no=1, page_size=20, **{**PERSON_QUERY, **fields})
         assert reply["code"] == 0, reply
         return [p["id"] for p in reply["persons"]]
 
@@ -364,9 +427,10 @@ async def test_request_persons_conditions(sim: Simulator, call: Call) -> None:
     assert await ids(condition={"wg_card_no": 8}) == ["0001"]
     assert await ids(condition={"long_card_no": 77}) == ["0002"]
     for cond in ({"wg_card_no": 8}, {"long_card_no": 77}):
-        assert (
-            await call("request persons", page_no=1, page_size=9, query_mode=1, condition=cond)
-        )["code"] == 30
+        reply = await call(
+            "request persons", **PERSON_QUERY, page_no=1, page_size=9, query_mode=1, condition=cond
+        )
+        assert reply["code"] == 30
     assert await ids(
         condition={
             "term_start_start": "2019/01/01 00:00:00",
@@ -381,11 +445,14 @@ async def test_request_persons_conditions(sim: Simulator, call: Call) -> None:
     assert await ids(
         condition={"term_start": "2029/01/01 00:00:00", "term ": "2031/01/01 00:00:00"}
     ) == ["0001"]
-    assert await ids(condition={"term_start": "never", "term": "never"}) == ["1003"]
-    assert await ids(condition={"term_start": "forever", "term": "forever"}) == ["0002"]
-    bad = {"term_start_start": "2019/01/01 00:00:00"}
-    assert (await call("request persons", page_no=1, page_size=9, condition=bad))["code"] == 3
-    bad = {"term_start": 1, "term": 2}
-    assert (await call("request persons", page_no=1, page_size=9, condition=bad))["code"] == 3
-    bad = {"term_start": "2019/01/01", "term": "2020/01/01 00:00:00"}
-    assert (await call("request persons", page_no=1, page_size=9, condition=bad))["code"] == 3
+    assert await ids(condition={"term_start": "never", "term ": "never"}) == ["1003"]
+    assert await ids(condition={"term_start": "forever", "term ": "forever"}) == ["0002"]
+    for bad in (
+        {"term_start_start": "2019/01/01 00:00:00"},
+        {"term_start": 1, "term ": 2},
+        {"term_start": "2019/01/01", "term ": "2020/01/01 00:00:00"},
+        # the document's key has a trailing space; the bare spelling is not the validity end
+        {"term_start": "never", "term": "never"},
+    ):
+        reply = await call("request persons", **PERSON_QUERY, page_no=1, page_size=9, condition=bad)
+        assert reply["code"] == 3, bad

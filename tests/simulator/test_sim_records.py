@@ -6,7 +6,7 @@ import pytest
 
 from simulator import Simulator
 
-from .sim_helpers import Call, Receiver, jpeg_b64
+from .sim_helpers import RECORD_QUERY, Call, Receiver, jpeg_b64
 
 
 async def _make_records(sim: Simulator, call: Call) -> None:
@@ -84,7 +84,7 @@ async def test_records_filters(sim: Simulator, call: Call, receiver: Receiver) -
     await _make_records(sim, call)
 
     async def seqs(**fields: object) -> list[int]:
-        reply = await call("request records", page_no=1, page_size=20, **fields)
+        reply = await call("request records", page_no=1, page_size=20, **RECORD_QUERY, **fields)
         assert reply["code"] == 0, reply
         return [r["sequence"] for r in reply["records"]]
 
@@ -129,4 +129,12 @@ async def test_records_paging(sim: Simulator, call: Call) -> None:
     ],
 )
 async def test_records_bad_requests(call: Call, fields: dict[str, object]) -> None:
-    assert (await call("request records", **fields))["code"] == 3
+    assert (await call("request records", **RECORD_QUERY, **fields))["code"] == 3
+
+
+@pytest.mark.parametrize("flag", ["face_image_flag", "reg_image_flag"])
+async def test_records_image_flags_are_required(call: Call, flag: str) -> None:
+    """Both image flags come before "The fields below are optional" (2.2.2.1)."""
+    fields = {key: value for key, value in RECORD_QUERY.items() if key != flag}
+    reply = await call("request records", page_no=1, page_size=20, **fields)
+    assert (reply["code"], reply["desc"]) == (3, f"{flag} is required")

@@ -110,7 +110,9 @@ async def test_reboot_goes_offline_and_keeps_state(
     with pytest.raises(aiohttp.ClientConnectionError):
         await post_json(http, sim.url, {"cmd": "get version"})
     await wait_for(sim.online.is_set, timeout=3)
-    reply = await call("request persons", page_no=1, page_size=10)
+    reply = await call(
+        "request persons", role=-1, page_no=1, page_size=10, feature_flag=0, image_flag=0
+    )
     assert [p["id"] for p in reply["persons"]] == ["keep"]
     assert [e["kind"] for e in sim.log] == ["reboot", "online"]
     assert sim.log[1] == {"kind": "online", "after": "reboot"}
@@ -172,6 +174,10 @@ async def test_control_api(sim: Simulator, http: aiohttp.ClientSession, receiver
         assert (await response.json())["method"] == "http"
     async with http.post(base + "push_target", json={"url": 5}) as response:
         assert response.status == 400
+    async with http.post(base + "config_url", json={"url": "ftp://x/"}) as response:
+        assert response.status == 400
+    reply = await post_json(http, base + "config_url", {"url": None})
+    assert reply["enable"] is False
     push = await post_json(
         http, base + "capture", {"kind": "recognized", "person_id": "c1", "image_size": [80, 60]}
     )

@@ -8,11 +8,14 @@ package covers all three and knows nothing about Home Assistant.
 from .client import FaceCaptureClient, upload_info_for_url
 from .commands import DisplayText, PersonData, argb
 from .const import (
+    AUDIO_SAMPLE_RATE,
     DEFAULT_PORT,
+    MAX_AUDIO_BYTES,
     MAX_CUSTOMER_TEXT_BYTES,
     MAX_ID_BYTES,
     MAX_NAME_BYTES,
     MAX_PAGE_SIZE,
+    MAX_SHORT_NAME_BYTES,
     MAX_TTS_BYTES,
     Command,
     ControlMode,
@@ -30,6 +33,7 @@ from .errors import (
     FaceCaptureConnectionError,
     FaceCaptureDeviceError,
     FaceCaptureError,
+    FaceCaptureOfflineError,
     FaceCaptureParseError,
     FaceCaptureResponseError,
     FaceCaptureUnsupportedError,
@@ -38,6 +42,7 @@ from .errors import (
     error_for_code,
 )
 from .images import ImageFormat, check_image, decode_base64, detect_image_format, encode_base64
+from .long_poll import LongPollTransport
 from .models import (
     AppParams,
     AudioClip,
@@ -63,20 +68,25 @@ from .models import (
     format_device_time,
     parse_device_time,
 )
+from .transport import CommandTransport, HttpTransport
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AUDIO_SAMPLE_RATE",
     "DEFAULT_PORT",
     "DEVICE_ERRORS",
+    "MAX_AUDIO_BYTES",
     "MAX_CUSTOMER_TEXT_BYTES",
     "MAX_ID_BYTES",
     "MAX_NAME_BYTES",
     "MAX_PAGE_SIZE",
+    "MAX_SHORT_NAME_BYTES",
     "MAX_TTS_BYTES",
     "AppParams",
     "AudioClip",
     "Command",
+    "CommandTransport",
     "ControlMode",
     "DeleteScope",
     "DeviceTime",
@@ -86,6 +96,7 @@ __all__ = [
     "FaceCaptureConnectionError",
     "FaceCaptureDeviceError",
     "FaceCaptureError",
+    "FaceCaptureOfflineError",
     "FaceCaptureParseError",
     "FaceCaptureResponseError",
     "FaceCaptureUnsupportedError",
@@ -94,8 +105,10 @@ __all__ = [
     "FirmwareInfo",
     "FourGInfo",
     "HardwareInfo",
+    "HttpTransport",
     "ImageFormat",
     "LcdDisplayItem",
+    "LongPollTransport",
     "Person",
     "PersonData",
     "PersonPage",

@@ -1,35 +1,35 @@
 """The asynchronous client: one typed method per command of the Face Capture Http API.
 
-Every request is a JSON POST to ``/`` with a ``Content-Length`` (the terminal refuses chunked
-bodies), optional HTTP Basic credentials (newer firmware) and a timeout. Replies are checked for
+Each request goes over a transport (``transport.py``): an HTTP POST to the terminal, or the reply
+to its heartbeat when it is a configuration client (``long_poll.py``). Replies are checked for
 their ``code``; a non-zero code raises the exception of that code (see ``errors``).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 import hashlib
 import ipaddress
-import json
-import socket
 from typing import Any, Self
 from urllib.parse import urlsplit
 
 import aiohttp
 
 from ._parse import JsonObject, opt_bool, opt_int, opt_str, reply_model
-from .commands import DisplayText, PersonData
+from .commands import DisplayText, PersonData, check_bytes
 from .const import (
     COMMAND_VERSIONS,
     DEFAULT_PORT,
     DEFAULT_REQUEST_VERSION,
     DEFAULT_TIMEOUT,
+    MAX_AUDIO_BYTES,
     MAX_DOWNLOAD_CHUNK,
+    MAX_ID_BYTES,
     MAX_PAGE_SIZE,
     MAX_SCHEDULE_KINDS,
     MAX_SERVICE_URL_LENGTH,
+    MAX_SHORT_NAME_BYTES,
     MAX_UPLOAD_CHUNK,
     Command,
     ControlMode,
@@ -40,13 +40,7 @@ from .const import (
     TextEncoding,
     UploadMode,
 )
-from .errors import (
-    FaceCaptureAuthError,
-    FaceCaptureConnectionError,
-    FaceCaptureResponseError,
-    FaceCaptureValidationError,
-    error_for_code,
-)
+from .errors import FaceCaptureResponseError, FaceCaptureValidationError, error_for_code
 from .images import ImageFormat, check_image, encode_base64
 from .models import (
     AppParams,
@@ -72,8 +66,12 @@ from .models import (
     parse_media_list,
     parse_schedule,
 )
+from .transport import CommandTransport, HttpTransport
 
-_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+# The envelope of every request (1.3): the client writes these, a command's fields never do.
+_ENVELOPE_KEYS = frozenset({"cmd", "version"})
+_SCHEDULE_DAYS = {"daily": 1, "weekly": 7}
+_MAX_SHORT_CARD = 2**32 - 1
 
 
 def upload_info_for_url(url: str) -> JsonObject:
@@ -140,41 +138,50 @@ async def _walk_pages[T](
 
 
 class FaceCaptureClient:
-    """Talks to one terminal acting as server (port 8000 by default)."""
+    """Talks to one terminal: over HTTP when it is a server, or over a long-poll transport.
+
+    ``FaceCaptureClient(host, port, ...)`` POSTs to a terminal acting as server (port 8000 by
+    default). ``FaceCaptureClient(transport=LongPollTransport(...))`` hands the same commands to a
+    terminal acting as configuration client, in the replies to its heartbeats. The typed methods,
+    their signatures and their errors are the same either way.
+    """
 
     def __init__(
         self,
-        host: str,
+        host: str | None = None,
         port: int = DEFAULT_PORT,
         *,
         session: aiohttp.ClientSession | None = None,
         username: str | None = None,
         password: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        transport: CommandTransport | None = None,
     ) -> None:
-        """Keep the address; the session is injected (Home Assistant's) or created on first use."""
-        self.host = host
-        self.port = port
-        self.timeout = timeout
-        self._session = session
-        self._own_session = session is None
-        self._auth = aiohttp.BasicAuth(username, password or "") if username else None
-        bracketed = f"[{host}]" if ":" in host and not host.startswith("[") else host
-        self.url = f"http://{bracketed}:{port}/"
+        """Build the HTTP transport for ``host``, or use the ``transport`` given."""
+        if transport is None:
+            if not host:
+                raise FaceCaptureValidationError("Give the terminal's host or a transport")
+            transport = HttpTransport(
+                host, port, session=session, username=username, password=password, timeout=timeout
+            )
+        self.transport = transport
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a command may take unless the call gives its own timeout."""
+        return self.transport.timeout
 
     async def __aenter__(self) -> Self:
         """Use the client as an async context manager."""
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
-        """Close the session if the client created it."""
+        """Close the transport's session if the client created it."""
         await self.close()
 
     async def close(self) -> None:
-        """Close the session if the client created it; an injected session is left alone."""
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the transport (an injected HTTP session is left alone)."""
+        await self.transport.close()
 
     # -----------------------------------------------------------------------------------------
     # Transport
@@ -186,39 +193,7 @@ class FaceCaptureClient:
 
         For advanced use (the vendor's undocumented commands); typed methods check the code.
         """
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-        payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        command = str(body.get("cmd", ""))
-        try:
-            async with asyncio.timeout(timeout or self.timeout):
-                response = await self._session.post(
-                    self.url, data=payload, headers=_HEADERS, auth=self._auth, chunked=None
-                )
-                async with response:
-                    raw = await response.read()
-                    status = response.status
-        except TimeoutError as err:
-            raise FaceCaptureConnectionError(
-                f"Timed out after {timeout or self.timeout:g} s waiting for '{command}' at {self.host}"
-            ) from err
-        except (aiohttp.ClientError, socket.gaierror, OSError) as err:
-            raise FaceCaptureConnectionError(
-                f"Cannot reach {self.host}:{self.port}: {err}"
-            ) from err
-        if status == 401:
-            raise FaceCaptureAuthError(f"{self.host} refused the credentials (HTTP 401)")
-        if status >= 500:
-            raise FaceCaptureConnectionError(f"{self.host} answered HTTP {status} to '{command}'")
-        if status >= 300:
-            raise FaceCaptureResponseError(f"{self.host} answered HTTP {status} to '{command}'")
-        try:
-            reply = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as err:
-            raise FaceCaptureResponseError(f"The reply to '{command}' is not JSON") from err
-        if not isinstance(reply, dict):
-            raise FaceCaptureResponseError(f"The reply to '{command}' is not a JSON object")
-        return reply
+        return await self.transport.send(body, timeout=timeout)
 
     async def request(
         self,
@@ -226,10 +201,18 @@ class FaceCaptureClient:
         fields: Mapping[str, Any] | None = None,
         *,
         timeout: float | None = None,
+        version: str | None = None,
     ) -> JsonObject:
-        """Send a command with the version its section documents; raise on a non-zero code."""
+        """Send a command with the version its section documents; raise on a non-zero code.
+
+        ``version`` overrides the documented version (for the vendor's undocumented commands).
+        """
+        if fields and not _ENVELOPE_KEYS.isdisjoint(fields):
+            raise FaceCaptureValidationError(
+                f"The fields of '{command}' must not set {', '.join(sorted(_ENVELOPE_KEYS & set(fields)))}"
+            )
         body: JsonObject = {
-            "version": COMMAND_VERSIONS.get(command, DEFAULT_REQUEST_VERSION),
+            "version": version or COMMAND_VERSIONS.get(command, DEFAULT_REQUEST_VERSION),
             "cmd": command,
         }
         if fields:
@@ -276,7 +259,8 @@ class FaceCaptureClient:
             condition["term_start_end"] = format_device_time(term_start_between[1])
         if term_between is not None:
             condition["term_start"] = format_device_time(term_between[0])
-            condition["term"] = format_device_time(term_between[1])
+            # sic: the document spells the key of the validity end with a trailing space (2.1.1.1)
+            condition["term "] = format_device_time(term_between[1])
         fields: JsonObject = {
             "role": int(role),
             "page_no": page_no,
@@ -325,15 +309,15 @@ class FaceCaptureClient:
         norm_image: bytes | None = None,
         norm_size: tuple[int, int] = (150, 150),
     ) -> PersonResult:
-        """Add a person from a template image and/or an SDK-normalised image (2.1.3)."""
-        fields = self._person_images(person.fields(), person.image)
+        """Add a person from a template image and/or an SDK-normalised image (2.1.3).
+
+        Every field the document requires is sent, with empty image lists where there is no
+        picture; names are at most 15 bytes here.
+        """
+        fields = person.record_fields()
         fields.update(cover=cover, feature_unit_size=0, feature_num=0, feature_data=[])
-        if norm_image is not None:
-            width, height = norm_size
-            fields["norm_image_num"] = 1
-            fields["norm_images"] = [
-                {"width": width, "height": height, "image_data": encode_base64(norm_image)}
-            ]
+        fields.update(self._reg_images(person.image))
+        fields.update(self._norm_images(norm_image, norm_size))
         reply = await self.request(Command.ADD_PERSON, fields)
         return PersonResult.from_dict(reply)
 
@@ -341,31 +325,66 @@ class FaceCaptureClient:
         """Add a person from an original JPEG (2.1.6); PNG is not accepted by this command."""
         if person.image is None:
             raise FaceCaptureValidationError("add person jpg needs a JPEG photo")
-        fields = self._person_images(person.fields(), person.image, jpeg_only=True)
+        fields = person.record_fields()
         fields["cover"] = cover
+        fields.update(self._reg_images(person.image, jpeg_only=True))
         reply = await self.request(Command.ADD_PERSON_JPG, fields)
         return PersonResult.from_dict(reply)
 
     async def update_person(
-        self, person: PersonData, *, flags: PersonUpdateFlag | None = None
+        self,
+        person: PersonData,
+        *,
+        flags: PersonUpdateFlag | None = None,
+        norm_image: bytes | None = None,
+        norm_size: tuple[int, int] = (150, 150),
     ) -> PersonResult:
-        """Modify a person (2.1.4); ``flags`` limits which fields change (all when absent)."""
-        fields = self._person_images(person.fields(), person.image)
-        fields.update(feature_unit_size=0, feature_num=0, feature_data=[])
-        if flags is not None:
-            fields["update_flags"] = int(flags)
+        """Modify a person (2.1.4); ``flags`` limits which fields change.
+
+        Without ``flags`` the fields set on ``person`` (and the images given) are the ones
+        changed: the terminal rewrites every field of a request without `update_flags`.
+        """
+        images = PersonUpdateFlag(0)
+        if person.image is not None:
+            images |= PersonUpdateFlag.REG_IMAGES
+        if norm_image is not None:
+            images |= PersonUpdateFlag.NORM_IMAGE
+        flags = self._update_flags(person, flags, images)
+        fields = person.fields(name_limit=MAX_SHORT_NAME_BYTES)
+        fields.update(update_flags=int(flags), feature_unit_size=0, feature_num=0, feature_data=[])
+        if flags & PersonUpdateFlag.REG_IMAGES:
+            fields.update(self._reg_images(person.image, required=True))
+        if flags & PersonUpdateFlag.NORM_IMAGE:
+            if norm_image is None:
+                raise FaceCaptureValidationError("update_flags selects the normalised image")
+            fields.update(self._norm_images(norm_image, norm_size))
         reply = await self.request(Command.UPDATE_PERSON, fields)
         return PersonResult.from_dict(reply)
 
     async def update_person_jpg(
         self, person: PersonData, *, flags: PersonUpdateFlag | None = None
     ) -> PersonResult:
-        """Modify a person from an original JPEG (2.1.7)."""
-        fields = self._person_images(person.fields(), person.image, jpeg_only=True)
-        if flags is not None:
-            fields["update_flags"] = int(flags)
+        """Modify a person from an original JPEG (2.1.7); either image bit takes the photo."""
+        images = PersonUpdateFlag.REG_IMAGES if person.image is not None else PersonUpdateFlag(0)
+        flags = self._update_flags(person, flags, images)
+        fields = person.fields(name_limit=MAX_SHORT_NAME_BYTES)
+        fields["update_flags"] = int(flags)
+        if flags & (PersonUpdateFlag.REG_IMAGES | PersonUpdateFlag.NORM_IMAGE):
+            fields.update(self._reg_images(person.image, jpeg_only=True, required=True))
         reply = await self.request(Command.UPDATE_PERSON_JPG, fields)
         return PersonResult.from_dict(reply)
+
+    @staticmethod
+    def _update_flags(
+        person: PersonData, flags: PersonUpdateFlag | None, images: PersonUpdateFlag
+    ) -> PersonUpdateFlag:
+        """The flags to send: the given ones checked, or those of the fields set."""
+        if flags is None:
+            flags = person.field_flags() | images
+            if not flags:
+                raise FaceCaptureValidationError("Nothing to change: set at least one field")
+        person.check_flagged(flags)
+        return flags
 
     async def delete_person(self, person_id: str) -> PersonResult:
         """Delete one person by id (2.1.5)."""
@@ -383,16 +402,31 @@ class FaceCaptureClient:
         await self.request(Command.DELETE_PERSONS, {"flag": int(scope), "id": ""})
 
     @staticmethod
-    def _person_images(
-        fields: JsonObject, image: bytes | None, *, jpeg_only: bool = False
+    def _reg_images(
+        image: bytes | None, *, jpeg_only: bool = False, required: bool = False
     ) -> JsonObject:
+        """`image_num` and `reg_images`: one template image, or none (an empty list)."""
         if image is None:
-            return fields
+            if required:
+                raise FaceCaptureValidationError("update_flags selects the photo, which is not set")
+            return {"image_num": 0, "reg_images": []}
         allowed = (ImageFormat.JPEG,) if jpeg_only else (ImageFormat.JPEG, ImageFormat.PNG)
         image_format = check_image(image, allowed=allowed)
-        fields["image_num"] = 1
-        fields["reg_images"] = [{"format": str(image_format), "image_data": encode_base64(image)}]
-        return fields
+        return {
+            "image_num": 1,
+            "reg_images": [{"format": str(image_format), "image_data": encode_base64(image)}],
+        }
+
+    @staticmethod
+    def _norm_images(image: bytes | None, size: tuple[int, int]) -> JsonObject:
+        """`norm_image_num` and `norm_images`: one SDK-normalised image, or none."""
+        if image is None:
+            return {"norm_image_num": 0, "norm_images": []}
+        width, height = size
+        return {
+            "norm_image_num": 1,
+            "norm_images": [{"width": width, "height": height, "image_data": encode_base64(image)}],
+        }
 
     # -----------------------------------------------------------------------------------------
     # 2.2.2 Capture history
@@ -514,6 +548,23 @@ class FaceCaptureClient:
             raise FaceCaptureValidationError(f"Give 1 to {MAX_SCHEDULE_KINDS} rules")
         for kind in kinds:
             _range("The rule number", kind.kind, 1, MAX_SCHEDULE_KINDS)
+            # 2.3.8: a daily rule has one day, a weekly one a day for each weekday
+            days = _SCHEDULE_DAYS.get(kind.mode)
+            if days is None:
+                raise FaceCaptureValidationError("A rule's mode is daily or weekly")
+            if len(kind.days) != days:
+                raise FaceCaptureValidationError(f"A {kind.mode} rule has {days} day(s)")
+            for section in (section for day in kind.days for section in day):
+                start = (
+                    _range("The start hour", section.start_hour, 0, 23),
+                    _range("The start minute", section.start_minute, 0, 59),
+                )
+                end = (
+                    _range("The end hour", section.end_hour, 0, 23),
+                    _range("The end minute", section.end_minute, 0, 59),
+                )
+                if start >= end:  # the start is inclusive, the end exclusive
+                    raise FaceCaptureValidationError("A time section must start before it ends")
         return [kind.to_dict() for kind in kinds]
 
     # -----------------------------------------------------------------------------------------
@@ -538,6 +589,7 @@ class FaceCaptureClient:
         """
         fields: JsonObject = {"port": port, "ctrl_type": "on", "ctrl_mode": str(mode)}
         if person_id is not None:
+            check_bytes("The person id", person_id, MAX_ID_BYTES)
             fields["person_id"] = person_id
         if voice is not None:
             fields["voicePlay"] = voice
@@ -556,12 +608,15 @@ class FaceCaptureClient:
         """Send a card number on the Wiegand output (2.6); long cards are for wg36/44/66."""
         if card_no < 0:
             raise FaceCaptureValidationError("The card number must not be negative")
+        if not long_card and card_no > _MAX_SHORT_CARD:
+            raise FaceCaptureValidationError("A short card number has 32 bits; use long_card")
+        if person_id is not None:
+            check_bytes("The person id", person_id, MAX_ID_BYTES)
         fields: JsonObject = {
             "wiegand_card_no": 0 if long_card else card_no,
+            "long_card_id": card_no if long_card else 0,
             "ctrl_mode": str(mode),
         }
-        if long_card:
-            fields["long_card_id"] = card_no
         if person_id is not None:
             fields["person_id"] = person_id
         await self.request(Command.WIEGAND_CONTROL, fields)
@@ -721,6 +776,10 @@ class FaceCaptureClient:
         """Play a WAV sent with the request (2.12.2)."""
         if not (wav.startswith(b"RIFF") and wav[8:12] == b"WAVE"):
             raise FaceCaptureValidationError("The terminal plays WAV audio only")
+        if len(wav) > MAX_AUDIO_BYTES:
+            raise FaceCaptureValidationError(
+                f"The audio is {len(wav)} bytes; the terminal takes at most {MAX_AUDIO_BYTES}"
+            )
         await self.request(
             Command.PLAY_AUDIO_STREAM, {"audio": {"format": "wav", "data": encode_base64(wav)}}
         )

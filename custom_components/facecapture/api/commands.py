@@ -11,7 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from ._parse import JsonObject
-from .const import MAX_CUSTOMER_TEXT_BYTES, MAX_ID_BYTES, MAX_NAME_BYTES
+from .const import (
+    MAX_CUSTOMER_TEXT_BYTES,
+    MAX_ID_BYTES,
+    MAX_NAME_BYTES,
+    MAX_SHORT_NAME_BYTES,
+    PersonUpdateFlag,
+    Role,
+)
 from .errors import FaceCaptureValidationError
 from .images import check_image, encode_base64
 from .models import format_device_time
@@ -46,6 +53,18 @@ def _term(field_name: str, value: str | datetime | None, keywords: tuple[str, ..
     )
 
 
+# Which `update_flags` bit changes which field (document 1.5, enum ParsonDataFlags).
+_FIELD_FLAGS: tuple[tuple[PersonUpdateFlag, str], ...] = (
+    (PersonUpdateFlag.NAME, "name"),
+    (PersonUpdateFlag.ROLE, "role"),
+    (PersonUpdateFlag.WIEGAND, "card"),
+    (PersonUpdateFlag.TERM, "term"),
+    (PersonUpdateFlag.TERM_START, "term_start"),
+    (PersonUpdateFlag.SCHEDULE, "kind"),
+    (PersonUpdateFlag.CUSTOMER_TEXT, "customer_text"),
+)
+
+
 @dataclass(kw_only=True, slots=True)
 class PersonData:
     """A person to register or change. Only the fields that are set are sent."""
@@ -61,13 +80,16 @@ class PersonData:
     term: str | datetime | None = None
     customer_text: str | None = None
 
-    def validate(self) -> None:
-        """Check the document's limits; raise FaceCaptureValidationError on the first breach."""
+    def validate(self, *, name_limit: int = MAX_NAME_BYTES) -> None:
+        """Check the document's limits; raise FaceCaptureValidationError on the first breach.
+
+        ``name_limit`` is the command's: 63 bytes for `upload person`, 15 for the older commands.
+        """
         if not self.id:
             raise FaceCaptureValidationError("The person id must not be empty")
         check_bytes("The person id", self.id, MAX_ID_BYTES)
         if self.name is not None:
-            check_bytes("The name", self.name, MAX_NAME_BYTES)
+            check_bytes("The name", self.name, name_limit)
         if self.customer_text is not None:
             check_bytes("The custom text", self.customer_text, MAX_CUSTOMER_TEXT_BYTES)
         if self.kind is not None and not 0 <= self.kind <= 15:
@@ -79,9 +101,9 @@ class PersonData:
         _term("The validity start", self.term_start, (TERM_START_UNUSED,))
         _term("The validity end", self.term, (TERM_FOREVER, TERM_NEVER))
 
-    def fields(self) -> JsonObject:
+    def fields(self, *, name_limit: int = MAX_NAME_BYTES) -> JsonObject:
         """The protocol fields of this person, without the image (each command sends it its own way)."""
-        self.validate()
+        self.validate(name_limit=name_limit)
         pairs: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
@@ -94,6 +116,49 @@ class PersonData:
             "customer_text": self.customer_text,
         }
         return {key: value for key, value in pairs.items() if value is not None}
+
+    def record_fields(self) -> JsonObject:
+        """Every person field `add person` and `add person jpg` require (2.1.3, 2.1.6).
+
+        Those commands mark no field optional but the validity start (document 1.2.1 item 5),
+        so what is not set gets the defaults `upload person` documents for a new person: no
+        name, role 1, no category, no card, valid for ever, no custom text. The 64-bit card
+        goes alone: the terminal reads ``long_card_id`` only when ``wg_card_id`` is absent.
+        """
+        fields = self.fields(name_limit=MAX_SHORT_NAME_BYTES)
+        fields.setdefault("name", "")
+        fields.setdefault("role", int(Role.WHITELIST))
+        fields.setdefault("kind", 0)
+        if "long_card_id" not in fields:
+            fields.setdefault("wg_card_id", 0)
+        fields.setdefault("term", TERM_FOREVER)
+        fields.setdefault("customer_text", "")
+        return fields
+
+    def field_flags(self) -> PersonUpdateFlag:
+        """The `update_flags` bits of the fields set here (images are the command's business).
+
+        Without `update_flags` the terminal rewrites every field (2.1.4), so a partial change
+        must name its fields.
+        """
+        flags = PersonUpdateFlag(0)
+        for flag, name in _FIELD_FLAGS:
+            if self._has(name):
+                flags |= flag
+        return flags
+
+    def check_flagged(self, flags: PersonUpdateFlag) -> None:
+        """Refuse `update_flags` that select a field this person does not carry."""
+        for flag, name in _FIELD_FLAGS:
+            if flags & flag and not self._has(name):
+                raise FaceCaptureValidationError(
+                    f"update_flags selects the {name.replace('_', ' ')}, which is not set"
+                )
+
+    def _has(self, name: str) -> bool:
+        if name == "card":
+            return self.wg_card_id is not None or self.long_card_id is not None
+        return getattr(self, name) is not None
 
     def image_base64(self) -> str | None:
         """The photo as the protocol carries it."""

@@ -9,9 +9,16 @@ DEFAULT_PORT: Final = 8000
 DEFAULT_TIMEOUT: Final = 10.0
 
 MAX_ID_BYTES: Final = 19
+# Names: `upload person` (2.1.2) stores 63 bytes; the older `add person`, `update person`,
+# `add person jpg` and `update person jpg` (2.1.3, 2.1.4, 2.1.6, 2.1.7) only 15.
 MAX_NAME_BYTES: Final = 63
+MAX_SHORT_NAME_BYTES: Final = 15
 MAX_CUSTOMER_TEXT_BYTES: Final = 67
 MAX_TTS_BYTES: Final = 64
+AUDIO_SAMPLE_RATE: Final = 16000
+"""The rate of the WAV sent with `play audio stream`: 2.12.2 names none; 16-bit PCM mono at 16 kHz."""
+MAX_AUDIO_BYTES: Final = 1024 * 1024
+"""The biggest WAV sent in one `play audio stream` (2.12.2 names no limit): 32 s at 16 kHz."""
 MAX_PAGE_SIZE: Final = 20
 MAX_SCHEDULE_KINDS: Final = 15
 MAX_DOWNLOAD_CHUNK: Final = 10240

@@ -5,6 +5,7 @@ hierarchy so that callers catch as broadly or as narrowly as they need:
 
     FaceCaptureError
     +-- FaceCaptureConnectionError   timeouts, refused or reset connections, HTTP 5xx
+    |   +-- FaceCaptureOfflineError  a configuration client that did not come to fetch a command
     +-- FaceCaptureAuthError         HTTP 401 (and, through FaceCaptureDeviceAuthError, code 4)
     +-- FaceCaptureResponseError     a reply that is not valid JSON or not a reply to the request
     +-- FaceCaptureParseError        a pushed body that cannot be understood
@@ -23,6 +24,10 @@ class FaceCaptureError(Exception):
 
 class FaceCaptureConnectionError(FaceCaptureError):
     """The terminal could not be reached: timeout, refused or reset connection, HTTP 5xx."""
+
+
+class FaceCaptureOfflineError(FaceCaptureConnectionError):
+    """A terminal that fetches its commands (configuration client) did not ask for this one in time."""
 
 
 class FaceCaptureAuthError(FaceCaptureError):

@@ -24,7 +24,6 @@ from ._parse import (
     opt_int,
     opt_str,
     req_int,
-    req_list,
     req_str,
     str_list,
     unknown_fields,
@@ -158,12 +157,17 @@ class PersonResult:
 
     id: str | None
     duplicate_id: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"id", "duplicate_id"}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
         """Read the reply of upload/add/update/delete person."""
         return cls(
-            id=opt_str(data.get("id")), duplicate_id=opt_str(data.get("duplicate_id")) or None
+            id=opt_str(data.get("id")),
+            duplicate_id=opt_str(data.get("duplicate_id")) or None,
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -501,6 +505,9 @@ class TimeSection:
     start_minute: int
     end_hour: int
     end_minute: int
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"start", "end"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -512,11 +519,13 @@ class TimeSection:
             start_minute=opt_int(start.get("minute")) or 0,
             end_hour=req_int(end, "hour"),
             end_minute=opt_int(end.get("minute")) or 0,
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
-        """Write the protocol form."""
+        """Write the protocol form, with what the terminal added to it."""
         return {
+            **self.extra,
             "start": {"hour": self.start_hour, "minute": self.start_minute},
             "end": {"hour": self.end_hour, "minute": self.end_minute},
         }
@@ -530,6 +539,9 @@ class ScheduleKind:
     name: str = ""
     mode: str = "daily"
     days: tuple[tuple[TimeSection, ...], ...] = ()
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"kind", "name", "mode", "days"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -542,11 +554,13 @@ class ScheduleKind:
                 tuple(TimeSection.from_dict(section) for section in dict_items(day.get("sections")))
                 for day in dict_items(data.get("days"))
             ),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
-        """Write the protocol form."""
+        """Write the protocol form; a rule read and written back keeps what the terminal added."""
         return {
+            **self.extra,
             "name": self.name,
             "kind": self.kind,
             "mode": self.mode,
@@ -555,8 +569,8 @@ class ScheduleKind:
 
 
 def parse_schedule(data: JsonObject) -> tuple[ScheduleKind, ...]:
-    """Read the reply of `request schedule params`."""
-    return tuple(ScheduleKind.from_dict(item) for item in dict_items(req_list(data, "kinds")))
+    """Read the reply of `request schedule params`; a terminal without rules may omit `kinds`."""
+    return tuple(ScheduleKind.from_dict(item) for item in dict_items(data.get("kinds")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -570,18 +584,29 @@ class Snapshot:
     image: bytes
     format: str = "jpg"
     time_stamp: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"image", "image "}
+    _KNOWN_IMAGE = frozenset({"image_data", "data", "format", "time_stamp"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
-        """Read the reply of `snapshot`; the document spells the key `"image "`."""
+        """Read the reply of `snapshot`; the document spells the key `"image "`.
+
+        Unknown fields of the image object are kept under ``extra["image"]``.
+        """
         body = opt_dict(first_key(data, "image", "image ")) or {}
         image = _image(first_key(body, "image_data", "data"))
         if image is None:
             raise MissingFieldError("image.image_data")
+        extra = unknown_fields(data, cls._KNOWN)
+        if image_extra := unknown_fields(body, cls._KNOWN_IMAGE):
+            extra["image"] = image_extra
         return cls(
             image=image,
             format=opt_str(body.get("format")) or "jpg",
             time_stamp=opt_str(body.get("time_stamp")),
+            extra=extra,
         )
 
 
@@ -592,12 +617,20 @@ class DeviceTime:
     text: str
     value: datetime | None
     timezone: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"date_time", "timezone"}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
         """Read the reply of `request date time`."""
         text = req_str(data, "date_time")
-        return cls(text=text, value=parse_device_time(text), timezone=opt_str(data.get("timezone")))
+        return cls(
+            text=text,
+            value=parse_device_time(text),
+            timezone=opt_str(data.get("timezone")),
+            extra=unknown_fields(data, cls._KNOWN),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -657,8 +690,15 @@ class FirmwareInfo:
     platform: str | None = None
     sensor: str | None = None
     board: str | None = None
+    motor: str | None = None
     lcd: str | None = None
     timestamp: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {
+        "system", "appversion", "app_version", "soft_version", "algversion", "alg_version",
+        "platform", "sensor", "board", "motor", "lcd", "timestamp",
+    }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -670,12 +710,14 @@ class FirmwareInfo:
             platform=opt_str(data.get("platform")),
             sensor=opt_str(data.get("sensor")),
             board=opt_str(data.get("board")),
+            motor=opt_str(data.get("motor")),
             lcd=opt_str(data.get("lcd")),
             timestamp=opt_str(data.get("timestamp")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
-        """Write the protocol form, leaving out what is unknown."""
+        """Write the protocol form: the fields it read back as they came, unknown ones left out."""
         pairs = {
             "system": self.system,
             "appversion": self.app_version,
@@ -683,10 +725,11 @@ class FirmwareInfo:
             "platform": self.platform,
             "sensor": self.sensor,
             "board": self.board,
+            "motor": self.motor,
             "lcd": self.lcd,
             "timestamp": self.timestamp,
         }
-        return {key: value for key, value in pairs.items() if value is not None}
+        return {**self.extra, **{key: value for key, value in pairs.items() if value is not None}}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -716,17 +759,25 @@ class UpgradeInfo:
     url: str | None = None
     md5sum: str | None = None
     firmware: FirmwareInfo | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"upgrade_type", "upgrade_file", "firmware"}
+    _KNOWN_FILE = frozenset({"url", "md5sum"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
-        """Read the reply of `ask_upgrade`."""
+        """Read the reply of `ask_upgrade`; unknown `upgrade_file` fields go to ``extra``."""
         upgrade_file = opt_dict(data.get("upgrade_file")) or {}
         firmware = opt_dict(data.get("firmware"))
+        extra = unknown_fields(data, cls._KNOWN)
+        if file_extra := unknown_fields(upgrade_file, cls._KNOWN_FILE):
+            extra["upgrade_file"] = file_extra
         return cls(
             upgrade_type=opt_str(data.get("upgrade_type")) or "none",
             url=opt_str(upgrade_file.get("url")),
             md5sum=opt_str(upgrade_file.get("md5sum")),
             firmware=FirmwareInfo.from_dict(firmware) if firmware is not None else None,
+            extra=extra,
         )
 
 
@@ -737,6 +788,9 @@ class ScreensaverMedia:
     sequence: int
     media_name: str
     path: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"sequence", "media_name", "path"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -745,6 +799,7 @@ class ScreensaverMedia:
             sequence=req_int(data, "sequence"),
             media_name=opt_str(data.get("media_name")) or "",
             path=opt_str(data.get("path")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
     def to_dict(self) -> JsonObject:
@@ -765,12 +820,17 @@ class AudioClip:
 
     audio_no: int
     audio_name: str
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"audio_no", "audio_name"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
         """Read one entry of `audio_list`."""
         return cls(
-            audio_no=req_int(data, "audio_no"), audio_name=opt_str(data.get("audio_name")) or ""
+            audio_no=req_int(data, "audio_no"),
+            audio_name=opt_str(data.get("audio_name")) or "",
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -784,6 +844,9 @@ class FileChunk:
     size: int
     data: bytes
     md5sum: str | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {"path", "total_size", "offset", "size", "data", "md5sum"}
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -801,6 +864,7 @@ class FileChunk:
             size=len(content) if size is None else size,
             data=content,
             md5sum=opt_str(data.get("md5sum")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -811,6 +875,9 @@ class GpsInfo:
     n: str | None = None
     e: str | None = None
     strength: int | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"n", "e", "strength"})
 
     @classmethod
     def from_dict(cls, data: Any) -> Self | None:
@@ -821,6 +888,7 @@ class GpsInfo:
             n=opt_str(data.get("n")),
             e=opt_str(data.get("e")),
             strength=opt_int(data.get("strength")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -835,6 +903,11 @@ class FourGInfo:
     operator: str | None = None
     signal_strength: int | None = None
     gps: GpsInfo | None = None
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = _REPLY_KEYS | {
+        "module_ready", "sim_ready", "ICCID", "IMSI", "operator", "signal_strength", "gps",
+    }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -847,6 +920,7 @@ class FourGInfo:
             operator=opt_str(data.get("operator")) or None,
             signal_strength=opt_int(data.get("signal_strength")),
             gps=GpsInfo.from_dict(data.get("gps")),
+            extra=unknown_fields(data, cls._KNOWN),
         )
 
 
@@ -857,6 +931,9 @@ class TrafficDay:
     date: str
     bytes_rx: int
     bytes_tx: int
+    extra: JsonObject = field(default_factory=dict)
+
+    _KNOWN = frozenset({"date", "bytes_rx", "bytes_tx"})
 
     @classmethod
     def from_dict(cls, data: JsonObject) -> Self:
@@ -865,4 +942,5 @@ class TrafficDay:
             date=req_str(data, "date"),
             bytes_rx=opt_int(data.get("bytes_rx")) or 0,
             bytes_tx=opt_int(data.get("bytes_tx")) or 0,
+            extra=unknown_fields(data, cls._KNOWN),
         )

@@ -792,7 +792,8 @@ def _heartbeat(data: JsonObject) -> Heartbeat:
 
 def _command_result(cmd: str, data: JsonObject) -> CommandResult:
     """Build a CommandResult from a body with a `reply` key (its body is handed on as parsed)."""
-    command_id = data.get("command_id")
+    # 1.1.3 spells it command_id, 2.1.1.3 cammand_id.
+    command_id = data.get("command_id", data.get("cammand_id"))
     if isinstance(command_id, bool) or not isinstance(command_id, int | str):
         command_id = None
     return CommandResult(
