@@ -1172,7 +1172,7 @@ def image_display(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Upgrade, audio, hardware (2.11-2.13) and the vendor's ``get version``
+# Upgrade, audio, hardware (2.11-2.13) and the vendor's ``get version`` and ``get network``
 
 
 @command("ask_upgrade")
@@ -1186,6 +1186,19 @@ def get_version(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     """Return the protocol and firmware versions (vendor tool command)."""
     firmware = {key: value for key, value in FIRMWARE.items() if key != "motor"}
     return {"version": PROTOCOL_VERSION, "firmware": firmware}
+
+
+@command("get network")
+def get_network(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
+    """Return the network settings with the MAC address (vendor tool command, not documented)."""
+    return {
+        "dhcp": False,
+        "ip": state.ip,
+        "netmask": "255.255.255.0",
+        "gateway": "",
+        "dns": "",
+        "mac": state.mac,
+    }
 
 
 @command("tts play")

@@ -230,6 +230,7 @@ class DeviceState:
 
     serial: str = DEFAULT_SERIAL
     ip: str = "127.0.0.1"
+    mac: str = "48:0b:b2:5a:19:6e"
     capacity: int = DEFAULT_CAPACITY
     max_image_bytes: int = MAX_IMAGE_BYTES
     max_audio_bytes: int = MAX_AUDIO_BYTES

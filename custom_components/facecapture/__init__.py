@@ -30,9 +30,12 @@ from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,
     FaceCaptureClient,
+    FaceCaptureDeviceError,
     FaceCaptureError,
+    FaceCaptureResponseError,
     FaceCaptureUnsupportedError,
     HardwareInfo,
+    NetworkInfo,
     VersionInfo,
 )
 from .capture_archive import CaptureArchive
@@ -101,22 +104,42 @@ def client_for(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> FaceCaptur
 
 
 def _device_info(
-    serial: str, title: str, hardware: HardwareInfo, version: VersionInfo | None
+    serial: str,
+    title: str,
+    hardware: HardwareInfo,
+    version: VersionInfo | None,
+    network: NetworkInfo | None,
 ) -> DeviceInfo:
+    """The device as the terminal describes itself: the board is the model, the chip hardware."""
     board = hardware.board.model if hardware.board else None
     chip = hardware.chip.model if hardware.chip else None
     firmware = version.firmware if version else None
-    return DeviceInfo(
+    info = DeviceInfo(
         identifiers={(DOMAIN, serial)},
         manufacturer=MANUFACTURER,
         model=board or "Face capture terminal",
-        model_id=chip,
         name=title,
         serial_number=serial,
         hw_version=chip,
         sw_version=(firmware.app_version if firmware else None)
         or (version.protocol_version if version else None),
     )
+    if network is not None and network.mac:
+        info["connections"] = {(dr.CONNECTION_NETWORK_MAC, dr.format_mac(network.mac))}
+    return info
+
+
+async def _network(client: FaceCaptureClient) -> NetworkInfo | None:
+    """The terminal's network settings, when its firmware tells them (the MAC, for the device).
+
+    `get network` is the vendor tool's, not the document's: a terminal that refuses it or
+    answers it oddly is set up without a MAC rather than not at all.
+    """
+    try:
+        return await client.get_network()
+    except (FaceCaptureDeviceError, FaceCaptureResponseError) as err:
+        LOGGER.debug("No network settings from the terminal: %s", err)
+        return None
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> bool:
@@ -128,6 +151,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
             version: VersionInfo | None = await client.get_version()
         except FaceCaptureUnsupportedError:
             version = None
+        network = await _network(client)
     except FaceCaptureAuthError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -143,7 +167,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     coordinator = FaceCaptureCoordinator(hass, entry, client, has_4g=hardware.has_4g)
     await coordinator.async_config_entry_first_refresh()
 
-    device_info = _device_info(serial, entry.title, hardware, version)
+    device_info = _device_info(serial, entry.title, hardware, version, network)
     device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **device_info)
     # Restored before the webhook is registered: a capture resent across a restart fires nothing.
     seen = SeenCaptures(hass, entry.entry_id)

@@ -11,7 +11,7 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
@@ -75,6 +75,11 @@ class FaceCaptureBinarySensor(FaceCapturePushEntity, BinarySensorEntity, Restore
             STATE_UNAVAILABLE,
         ):
             self._attr_is_on = state.state == STATE_ON
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the restored state moves with it."""
+        super().async_entity_id_changed(old_entity_id)
 
     def _async_apply(self, capture: Capture) -> bool:
         is_on = self.entity_description.is_on_fn(capture, self.entry.runtime_data.coordinator.data)

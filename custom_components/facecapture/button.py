@@ -57,12 +57,15 @@ BUTTONS: tuple[FaceCaptureButtonDescription, ...] = (
         translation_key="restart_application",
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
         press_fn=lambda entry: entry.runtime_data.client.restart_application(),
     ),
     FaceCaptureButtonDescription(
         key="sync_clock",
         translation_key="sync_clock",
         entity_category=EntityCategory.CONFIG,
+        # The sync_time action and the clock offset sensor cover this; a button is rarely needed.
+        entity_registry_enabled_default=False,
         press_fn=async_sync_clock,
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 import contextlib
 from typing import Any
 
@@ -32,7 +32,11 @@ from .api import (
     Command,
     FaceCaptureAuthError,
     FaceCaptureClient,
+    FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
     FaceCaptureError,
+    FaceCaptureHostNotFoundError,
+    FaceCaptureResponseError,
     FaceCaptureUnsupportedError,
 )
 from .const import (
@@ -77,6 +81,23 @@ def _connection_schema() -> vol.Schema:
     )
 
 
+_CONNECTION_FIELDS = (CONF_HOST, CONF_PORT, CONF_USERNAME, CONF_PASSWORD)
+_CREDENTIAL_FIELDS = (CONF_USERNAME, CONF_PASSWORD)
+
+
+def _check_placeholder(data: Mapping[str, Any] | None) -> dict[str, str]:
+    """The README's reachability check for the address typed, as a placeholder for the texts.
+
+    (A placeholder because its JSON braces cannot be written in a translation.)
+    """
+    data = data or {}
+    host = str(data.get(CONF_HOST) or "").strip() or "TERMINAL"
+    port = data.get(CONF_PORT) or DEFAULT_PORT
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return {"curl_check": f"""curl -d '{{"cmd":"get hardware info"}}' http://{host}:{port}/"""}
+
+
 class CannotIdentifyError(FaceCaptureError):
     """The terminal answered but named no serial number."""
 
@@ -111,12 +132,29 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
     MINOR_VERSION = 2  # 1.2: no polling interval option (migrated in __init__.py)
 
     async def _async_validate(
-        self, data: Mapping[str, Any], errors: dict[str, str]
+        self, data: Mapping[str, Any], errors: dict[str, str], *, fields: Container[str] = ()
     ) -> tuple[str, str] | None:
+        """Identify the terminal; on failure put the cause next to the field it concerns.
+
+        ``fields`` are the form's fields: a cause whose field the form does not show (the
+        address, in the re-authentication form) goes to the form as a whole.
+        """
+
+        def error(field: str, key: str) -> None:
+            errors[field if field in fields else "base"] = key
+
         try:
             return await identify(self, data)
         except FaceCaptureAuthError:
-            errors["base"] = "invalid_auth"
+            error(CONF_PASSWORD, "invalid_auth")
+        except FaceCaptureHostNotFoundError:
+            error(CONF_HOST, "host_not_found")
+        except FaceCaptureConnectionRefusedError:
+            error(CONF_PORT, "connection_refused")
+        except FaceCaptureConnectionError:
+            error(CONF_HOST, "no_answer")
+        except FaceCaptureResponseError:
+            error(CONF_PORT, "not_a_terminal")
         except CannotIdentifyError:
             errors["base"] = "no_serial"
         except FaceCaptureError:
@@ -131,7 +169,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input[CONF_PORT] = int(user_input.get(CONF_PORT, DEFAULT_PORT))
-            if found := await self._async_validate(user_input, errors):
+            if found := await self._async_validate(user_input, errors, fields=_CONNECTION_FIELDS):
                 serial, title = found
                 await self.async_set_unique_id(serial, raise_on_progress=False)
                 self._abort_if_unique_id_configured(
@@ -145,6 +183,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(_connection_schema(), user_input),
             errors=errors,
+            description_placeholders=_check_placeholder(user_input),
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
@@ -163,7 +202,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_USERNAME: user_input.get(CONF_USERNAME, ""),
                 CONF_PASSWORD: user_input.get(CONF_PASSWORD, ""),
             }
-            if found := await self._async_validate(data, errors):
+            if found := await self._async_validate(data, errors, fields=_CREDENTIAL_FIELDS):
                 await self.async_set_unique_id(found[0])
                 self._abort_if_unique_id_mismatch(reason="wrong_device")
                 return self.async_update_reload_and_abort(entry, data=data)
@@ -172,7 +211,11 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(_credentials_schema()), {CONF_USERNAME: entry.data.get(CONF_USERNAME)}
             ),
-            description_placeholders={"host": entry.data[CONF_HOST], "title": entry.title},
+            description_placeholders={
+                "host": entry.data[CONF_HOST],
+                "title": entry.title,
+                **_check_placeholder(entry.data),
+            },
             errors=errors,
         )
 
@@ -185,7 +228,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             user_input[CONF_PORT] = int(user_input.get(CONF_PORT, DEFAULT_PORT))
             data = {CONF_USERNAME: "", CONF_PASSWORD: "", **user_input}
-            if found := await self._async_validate(data, errors):
+            if found := await self._async_validate(data, errors, fields=_CONNECTION_FIELDS):
                 await self.async_set_unique_id(found[0])
                 self._abort_if_unique_id_mismatch(reason="wrong_device")
                 return self.async_update_reload_and_abort(entry, data_updates=data)
@@ -196,6 +239,7 @@ class FaceCaptureConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(_connection_schema(), suggested),
             errors=errors,
+            description_placeholders=_check_placeholder(suggested),
         )
 
     @staticmethod

@@ -8,7 +8,7 @@ starts re-authentication.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from typing import TYPE_CHECKING, Any, Concatenate
+from typing import TYPE_CHECKING, Any, Concatenate, Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -28,8 +28,24 @@ if TYPE_CHECKING:
     from .coordinator import FaceCaptureConfigEntry
     from .entity import FaceCaptureEntity
 
+_UNSET: Final = object()
+
 # Codes that mean "what you asked for is wrong" (the photo, the id, a value), not "it broke".
 USER_INPUT_CODES = frozenset({3, 20, 21, 22, 25, 26, 30, 35, 36, 37, 38, 39, 40, 41})
+
+
+def device_config_entry_ids(device: dr.DeviceEntry) -> tuple[str, ...]:
+    """The config entries owning a device, read the way the running Home Assistant wants.
+
+    From 2026.8 a device belongs to one config entry, ``config_entry_id``; reading
+    ``config_entries`` warns for custom integrations from 2026.10 and stops working in 2027.10.
+    2026.2 has only ``config_entries``. A device id from before the 2026.8 split may resolve to a
+    composite device, which alone still spans several entries (and says so).
+    """
+    entry_id = getattr(device, "config_entry_id", _UNSET)
+    if entry_id is _UNSET or getattr(device, "is_composite_device", False):
+        return tuple(device.config_entries)
+    return (entry_id,) if isinstance(entry_id, str) else ()
 
 
 def device_entries(hass: HomeAssistant, device_id: str) -> list[FaceCaptureConfigEntry]:
@@ -37,7 +53,7 @@ def device_entries(hass: HomeAssistant, device_id: str) -> list[FaceCaptureConfi
     entries: list[FaceCaptureConfigEntry] = []
     if (device := dr.async_get(hass).async_get(device_id)) is None:
         return entries
-    for entry_id in device.config_entries:
+    for entry_id in device_config_entry_ids(device):
         entry: FaceCaptureConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
         if entry is not None and entry.domain == DOMAIN:
             entries.append(entry)

@@ -86,6 +86,11 @@ class FaceCaptureLock(FaceCaptureCoordinatorEntity, LockEntity):
         await super().async_added_to_hass()
         self.async_on_remove(self._async_cancel_relock)
 
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: a pending relock is not keyed on it."""
+        super().async_entity_id_changed(old_entity_id)
+
     async def async_unlock(self, **kwargs: Any) -> None:
         """Pulse the relay; the lock shows unlocked while the terminal holds it."""
         await self._async_pulse(is_open=False)

@@ -50,6 +50,7 @@ class FaceCaptureNumberDescription(
 NUMBERS: tuple[FaceCaptureNumberDescription, ...] = (
     FaceCaptureNumberDescription(
         key="match_threshold",
+        entity_registry_enabled_default=True,
         translation_key="match_threshold",
         path=("face", "match_score"),
         native_min_value=70,
@@ -85,6 +86,7 @@ NUMBERS: tuple[FaceCaptureNumberDescription, ...] = (
     FaceCaptureNumberDescription(
         # Above this limit the terminal does not open; it lies within the measurement range.
         key="temperature_limit",
+        entity_registry_enabled_default=True,
         translation_key="temperature_limit",
         path=("face", "body_temperature", "limit"),
         device_class=NumberDeviceClass.TEMPERATURE,
@@ -100,6 +102,7 @@ NUMBERS: tuple[FaceCaptureNumberDescription, ...] = (
     ),
     FaceCaptureNumberDescription(
         key="relay_hold_time",
+        entity_registry_enabled_default=True,
         translation_key="relay_hold_time",
         path=("gate_control", "gpio_retention_time"),
         device_class=NumberDeviceClass.DURATION,
@@ -122,6 +125,7 @@ NUMBERS: tuple[FaceCaptureNumberDescription, ...] = (
     ),
     FaceCaptureNumberDescription(
         key="volume",
+        entity_registry_enabled_default=True,
         translation_key="volume",
         native_unit_of_measurement=PERCENTAGE,
         native_min_value=0,

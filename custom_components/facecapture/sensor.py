@@ -21,7 +21,7 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.push import FaceResult
@@ -174,6 +174,11 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
             self._attr_extra_state_attributes = {
                 key: state.attributes.get(key) for key in ("person_id", "score")
             }
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the restored state moves with it."""
+        super().async_entity_id_changed(old_entity_id)
 
     def _async_apply(self, capture: Capture) -> bool:
         description = self.entity_description

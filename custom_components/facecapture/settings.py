@@ -35,6 +35,10 @@ class FaceCaptureSettingDescription[V](EntityDescription):
     path: tuple[str, ...] | None = None
     set_fn: Callable[[FaceCaptureClient, V], Awaitable[None]] | None = None
     entity_category: EntityCategory | None = EntityCategory.CONFIG
+    # A calmer device page (and device-trigger list): a setting is created disabled unless a
+    # household changes it now and then; its description then says so. The rest is one click
+    # away under the device's entities.
+    entity_registry_enabled_default: bool = False
 
     def has_fn(self, state: TerminalState) -> bool:
         """Whether the terminal has this setting: it reports a value for it.

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+import errno
 import hashlib
 import json
+import socket
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+import aiohttp.abc
+from aiohttp.client_reqrep import ConnectionKey
 from aiohttp.test_utils import TestServer
 import pytest
 
@@ -17,7 +21,9 @@ from custom_components.facecapture.api import (
     FaceCaptureAuthError,
     FaceCaptureClient,
     FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
     FaceCaptureDeviceError,
+    FaceCaptureHostNotFoundError,
     FaceCaptureResponseError,
     FaceCaptureValidationError,
     HttpTransport,
@@ -28,6 +34,7 @@ from custom_components.facecapture.api.errors import (
     FaceCaptureDeviceAuthError,
     FaceCaptureUnsupportedError,
 )
+from custom_components.facecapture.api.transport import _connection_error
 from simulator import Simulator
 
 type Reply = Callable[[dict[str, Any]], web.StreamResponse]
@@ -166,12 +173,55 @@ async def test_download_integrity(
 
 
 async def test_connection_refused(session: aiohttp.ClientSession, simulator: Simulator) -> None:
-    """Nothing listening is a connection error."""
+    """Nothing listening is a connection error that says so (callers of the base class still see it)."""
     port = simulator.port
     await simulator.stop()
     client = FaceCaptureClient("127.0.0.1", port, session=session)
-    with pytest.raises(FaceCaptureConnectionError, match="Cannot reach"):
+    with pytest.raises(FaceCaptureConnectionRefusedError, match="Cannot reach") as raised:
         await client.heart_beat()
+    assert isinstance(raised.value, FaceCaptureConnectionError)
+
+
+class _NoSuchHost(aiohttp.abc.AbstractResolver):
+    """A resolver that knows no host, as DNS answers for a mistyped name."""
+
+    async def resolve(
+        self, host: str, port: int = 0, family: int = socket.AF_INET
+    ) -> list[aiohttp.abc.ResolveResult]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+async def test_host_not_found() -> None:
+    """A host name that does not resolve is told apart from a refused connection."""
+    connector = aiohttp.TCPConnector(resolver=_NoSuchHost())
+    async with aiohttp.ClientSession(connector=connector) as session:
+        client = FaceCaptureClient("terminal.example", 8000, session=session)
+        with pytest.raises(FaceCaptureHostNotFoundError, match="Cannot reach") as raised:
+            await client.heart_beat()
+    assert isinstance(raised.value, FaceCaptureConnectionError)
+    assert not isinstance(raised.value, FaceCaptureConnectionRefusedError)
+
+
+@pytest.mark.parametrize(
+    ("cause", "expected"),
+    [
+        (socket.gaierror(socket.EAI_NONAME, "unknown"), FaceCaptureHostNotFoundError),
+        (ConnectionRefusedError(errno.ECONNREFUSED, "refused"), FaceCaptureConnectionRefusedError),
+        # Happy eyeballs folds the same error of several addresses into one OSError.
+        (OSError(errno.ECONNREFUSED, "Multiple exceptions"), FaceCaptureConnectionRefusedError),
+        (OSError(errno.EHOSTUNREACH, "No route to host"), FaceCaptureConnectionError),
+        (aiohttp.ServerDisconnectedError(), FaceCaptureConnectionError),
+    ],
+)
+def test_connection_error_causes(cause: BaseException, expected: type) -> None:
+    """Each cause, bare or wrapped by aiohttp's connector, maps to the error that names it."""
+    assert type(_connection_error(cause, "m")) is expected
+    if isinstance(cause, OSError):
+        key = ConnectionKey("h", 1, False, True, None, None, None)
+        assert type(_connection_error(aiohttp.ClientConnectorError(key, cause), "m")) is expected
 
 
 async def test_timeout(simulator: Simulator, session: aiohttp.ClientSession) -> None:

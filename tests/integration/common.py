@@ -80,11 +80,27 @@ def value_at(tree: dict[str, Any], path: tuple[str, ...]) -> Any:
     return node
 
 
+def terminal_device(hass: HomeAssistant) -> dr.DeviceEntry:
+    """The simulated terminal's device.
+
+    Home Assistant 2026.8 deprecates the unscoped ``async_get_device``: where the registry has
+    the lookup scoped to a config entry, it is used; 2026.2 has only the old one.
+    """
+    registry = dr.async_get(hass)
+    lookup = getattr(registry, "async_get_device_by_identifier", None)
+    if lookup is not None:
+        entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, SERIAL)
+        assert entry is not None
+        device = lookup((DOMAIN, SERIAL), entry.entry_id)
+    else:
+        device = registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
+    assert isinstance(device, dr.DeviceEntry)
+    return device
+
+
 def terminal_device_id(hass: HomeAssistant) -> str:
     """The id of the simulated terminal's device."""
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
-    return device.id
+    return terminal_device(hass).id
 
 
 async def call_action(

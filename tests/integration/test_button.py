@@ -23,6 +23,9 @@ from simulator import Simulator
 
 from .common import entity_id_of, setup_platform
 
+# Most settings are created disabled (a calmer device page); these tests exercise all of them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 
 async def press(hass: HomeAssistant, entity_registry: er.EntityRegistry, key: str) -> None:
     """Press a button of the terminal, found by its unique id."""

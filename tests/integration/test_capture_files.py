@@ -109,6 +109,8 @@ async def test_kept_when_opted_in(
     assert await response.read() == (root / day / f"{capture_id}_panorama.jpg").read_bytes()
 
     assert await async_setup_component(hass, "media_source", {})
+    # media_source loads the sources of integrations already set up in a task of its own.
+    await hass.async_block_till_done()
     browsed = await media_source.async_browse_media(
         hass, f"media-source://{DOMAIN}/{init_integration.entry_id}/day/{day}"
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from unittest.mock import patch
 
+from aiohttp import web
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
@@ -11,6 +13,15 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.facecapture.api import (
+    FaceCaptureAuthError,
+    FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
+    FaceCaptureDeviceError,
+    FaceCaptureHostNotFoundError,
+    FaceCaptureResponseError,
+)
+from custom_components.facecapture.config_flow import _check_placeholder
 from custom_components.facecapture.const import (
     CONF_KEEP_CAPTURES_DAYS,
     CONF_KEEP_PERSONS,
@@ -78,7 +89,7 @@ async def test_user_flow_invalid_auth_then_success(
         },
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
@@ -92,15 +103,66 @@ async def test_user_flow_invalid_auth_then_success(
     assert result["data"][CONF_PASSWORD] == "s3cret"
 
 
-async def test_user_flow_cannot_connect(hass: HomeAssistant, simulator: Simulator) -> None:
-    """Nothing answering at the address."""
+async def test_user_flow_nothing_listening(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Nothing listening at the address and port: said at the port, with the curl check."""
     port = simulator.port
     await simulator.stop()
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}, data={CONF_HOST: "127.0.0.1", CONF_PORT: port}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {CONF_PORT: "connection_refused"}
+    assert result["description_placeholders"] == {
+        "curl_check": f"""curl -d '{{"cmd":"get hardware info"}}' http://127.0.0.1:{port}/"""
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "field", "key"),
+    [
+        (FaceCaptureHostNotFoundError("dns"), CONF_HOST, "host_not_found"),
+        (FaceCaptureConnectionRefusedError("refused"), CONF_PORT, "connection_refused"),
+        (FaceCaptureConnectionError("timed out"), CONF_HOST, "no_answer"),
+        (FaceCaptureResponseError("not JSON"), CONF_PORT, "not_a_terminal"),
+        (FaceCaptureAuthError("401"), CONF_PASSWORD, "invalid_auth"),
+        (FaceCaptureDeviceError(5, "busy"), "base", "cannot_connect"),
+    ],
+)
+async def test_user_flow_tells_causes_apart(
+    hass: HomeAssistant, error: Exception, field: str, key: str
+) -> None:
+    """Each cause is its own message, next to the field it concerns."""
+    with patch("custom_components.facecapture.config_flow.identify", side_effect=error):
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN,
+            context={"source": SOURCE_USER},
+            data={CONF_HOST: "terminal.lan", CONF_PORT: 8000},
+        )
+    assert result["errors"] == {field: key}
+    assert "terminal.lan:8000" in result["description_placeholders"]["curl_check"]
+
+
+async def test_user_flow_something_else_answers(
+    hass: HomeAssistant, aiohttp_server: Any, socket_enabled: None
+) -> None:
+    """A web server that is not a terminal (an HTML page) is told apart from an outage."""
+    app = web.Application()
+    app.router.add_post("/", lambda request: web.Response(text="<html>router</html>"))
+    server = await aiohttp_server(app, host="127.0.0.1")
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_USER},
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: server.port},
+    )
+    assert result["errors"] == {CONF_PORT: "not_a_terminal"}
+
+
+def test_check_placeholder_brackets_ipv6() -> None:
+    """An IPv6 address is bracketed in the URL; no address yet reads TERMINAL on port 8000."""
+    assert _check_placeholder({CONF_HOST: "fe80::1", CONF_PORT: 80})["curl_check"].endswith(
+        "http://[fe80::1]:80/"
+    )
+    assert _check_placeholder(None)["curl_check"].endswith("http://TERMINAL:8000/")
 
 
 async def test_user_flow_unknown_error(hass: HomeAssistant, simulator: Simulator) -> None:
@@ -174,7 +236,7 @@ async def test_reauth(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: "admin", CONF_PASSWORD: "wrong"}
     )
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {CONF_PASSWORD: "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_USERNAME: "admin", CONF_PASSWORD: "s3cret"}
     )
@@ -198,7 +260,7 @@ async def test_reconfigure(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: 1}
     )
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {CONF_PORT: "connection_refused"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port}
     )
@@ -273,3 +335,19 @@ async def test_options_without_override(
         CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
         CONF_KEEP_PERSONS: False,
     }
+
+
+async def test_reauth_address_trouble_goes_to_the_form(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """The sign-in form shows no address: a terminal that went away is said for the whole form."""
+    mock_config_entry.add_to_hass(hass)
+    result = await mock_config_entry.start_reauth_flow(hass)
+    assert result["description_placeholders"]["curl_check"].endswith(
+        f"http://127.0.0.1:{simulator.port}/"
+    )
+    await simulator.stop()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_USERNAME: "admin", CONF_PASSWORD: "s3cret"}
+    )
+    assert result["errors"] == {"base": "connection_refused"}

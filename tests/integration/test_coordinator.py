@@ -68,3 +68,50 @@ async def test_auth_lost_starts_reauth(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress()
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+PUSH_ENTITIES = (
+    "sensor.front_gate_last_recognized_person",
+    "sensor.front_gate_last_body_temperature",
+    "binary_sensor.front_gate_mask_worn",
+    "binary_sensor.front_gate_fever",
+    "image.front_gate_last_face",
+    "image.front_gate_last_panorama",
+)
+
+
+async def test_push_entities_follow_the_terminal(
+    hass: HomeAssistant, live_push: MockConfigEntry, simulator: Simulator
+) -> None:
+    """Capture entities go unavailable while the terminal is unreachable and come back with it."""
+    await simulator.capture(kind="recognized", person_id="1001", temperature=36.6)
+    await simulator.wait_delivered(timeout=5)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    before = {entity_id: hass.states.get(entity_id) for entity_id in PUSH_ENTITIES}
+    for entity_id, state in before.items():
+        assert state is not None
+        assert state.state not in (STATE_UNAVAILABLE, "unknown"), entity_id
+
+    coordinator = live_push.runtime_data.coordinator
+    await simulator.server.go_offline()
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    for entity_id in PUSH_ENTITIES:
+        assert hass.states.get(entity_id).state == STATE_UNAVAILABLE, entity_id
+
+    await simulator.server.go_online()
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    for entity_id, state in before.items():
+        assert hass.states.get(entity_id).state == state.state, entity_id
+
+
+async def test_push_entities_write_only_when_reachability_changes(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A successful poll after a successful poll leaves the capture entities' states untouched."""
+    entity_id = "sensor.front_gate_last_recognized_person"
+    before = hass.states.get(entity_id)
+    await init_integration.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(entity_id) is before

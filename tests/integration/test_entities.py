@@ -9,7 +9,11 @@ from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import Platform
+from homeassistant.components.device_automation import (
+    DeviceAutomationType,
+    async_get_device_automations,
+)
+from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -18,9 +22,10 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
 
-from .common import SERIAL
+from .common import SERIAL, terminal_device_id
 from .conftest import WEBHOOK_ID
 
 PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
@@ -124,3 +129,71 @@ async def test_operator_sensor_disabled_by_default(
     assert entry is not None
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert hass.states.get("sensor.front_gate_mobile_operator") is None
+
+
+# What a household changes now and then; every other setting starts disabled (as Reolink does).
+ENABLED_SETTINGS = {"match_threshold", "temperature_limit", "relay_hold_time", "volume", "reboot"}
+DISABLED_SETTINGS = {
+    "duplicate_interval",
+    "min_face_size",
+    "led_brightness",
+    "face_matching",
+    "liveness_detection",
+    "mask_detection",
+    "mask_required",
+    "temperature_measurement",
+    "qr_code_reading",
+    "name_privacy",
+    "duplicate_filter",
+    "auto_clean_expired",
+    "led_mode",
+    "screensaver_mode",
+    "image_output",
+    "match_mode",
+    "gate_output",
+    "lcd_title",
+    "location_name",
+    "restart_application",
+    "sync_clock",
+}
+
+
+async def test_calm_device_page(
+    hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """Of the configuration entities only the household's settings start enabled."""
+    entries = er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
+    config = {
+        entry.unique_id.removeprefix(f"{SERIAL}_"): entry
+        for entry in entries
+        if entry.entity_category is EntityCategory.CONFIG
+    }
+    assert set(config) == ENABLED_SETTINGS | DISABLED_SETTINGS
+    enabled = {key for key, entry in config.items() if entry.disabled_by is None}
+    assert enabled == ENABLED_SETTINGS
+    for key in DISABLED_SETTINGS:
+        assert config[key].disabled_by is er.RegistryEntryDisabler.INTEGRATION, key
+        assert hass.states.get(config[key].entity_id) is None, key
+    # Everything a household watches (captures, the gate, the camera) is enabled.
+    others = {
+        entry.unique_id.removeprefix(f"{SERIAL}_")
+        for entry in entries
+        if entry.entity_category is not EntityCategory.CONFIG and entry.disabled_by is not None
+    }
+    assert others == {"relay_2"}
+
+
+async def test_device_triggers_are_few(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The trigger list offers the captures and no "<setting> turned on/off" of hidden settings."""
+    device_id = terminal_device_id(hass)
+    triggers = (
+        await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, [device_id])
+    )[device_id]
+    by_domain: dict[str, int] = {}
+    for trigger in triggers:
+        by_domain[trigger["domain"]] = by_domain.get(trigger["domain"], 0) + 1
+    assert by_domain.get("switch", 0) == 0
+    assert by_domain[DOMAIN] == 5
+    assert len(triggers) < 30, triggers

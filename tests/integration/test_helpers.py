@@ -43,6 +43,7 @@ def test_translate_error(err: FaceCaptureError, error_class: type, key: str) -> 
     assert translated.translation_key == key
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_auth_error_on_a_command_starts_reauth(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: Simulator
 ) -> None:
@@ -55,6 +56,7 @@ async def test_auth_error_on_a_command_starts_reauth(
             {ATTR_ENTITY_ID: "button.front_gate_sync_clock"},
             blocking=True,
         )
+    assert hass.states.get("button.front_gate_sync_clock") is not None
     assert raised.value.translation_key == "invalid_auth"
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)

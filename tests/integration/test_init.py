@@ -18,7 +18,7 @@ from custom_components.facecapture.const import (
 from simulator import Simulator
 from simulator.state import FIRMWARE
 
-from .common import SERIAL
+from .common import SERIAL, terminal_device
 from .conftest import INTERNAL_URL, WEBHOOK_ID
 
 
@@ -27,14 +27,16 @@ async def test_setup_and_unload(
 ) -> None:
     """The entry loads, registers the device with its versions, and unloads cleanly."""
     assert init_integration.state is ConfigEntryState.LOADED
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
+    device = terminal_device(hass)
     assert device.serial_number == SERIAL
     assert device.manufacturer == "Huaan"
     assert device.model == FIRMWARE["board"]
-    assert device.model_id == FIRMWARE["platform"]
+    # The chip is the hardware, said once: not repeated as the model id.
+    assert device.model_id is None
+    assert device.hw_version == FIRMWARE["platform"]
     assert device.sw_version == FIRMWARE["appversion"]
     assert device.name == "Front gate"
+    assert device.connections == {(dr.CONNECTION_NETWORK_MAC, simulator.state.mac)}
 
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
@@ -167,3 +169,45 @@ async def test_migrate_refuses_a_newer_version(
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
     assert dict(entry.options) == {CONF_SCAN_INTERVAL: 15}
+
+
+@pytest.mark.parametrize("simulator_options", [{"unsupported": frozenset({"get network"})}])
+async def test_no_mac_on_older_firmware(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Firmware without `get network` is set up all the same, without a MAC connection."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert terminal_device(hass).connections == set()
+
+
+async def test_odd_network_reply_is_not_fatal(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: Simulator, internal_url: str
+) -> None:
+    """An unexpected answer to the undocumented `get network` costs the MAC, not the set-up."""
+    simulator.fail_next("get network", 3, "no such field")
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    assert terminal_device(hass).connections == set()
+
+
+async def test_device_lookup_prefers_the_scoped_registry_method(
+    hass: HomeAssistant, init_integration: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where Home Assistant has the entry-scoped lookup (2026.8+), the tests' helper uses it."""
+    registry = dr.async_get(hass)
+    original = registry.async_get_device
+    calls: list[tuple[tuple[str, str], str]] = []
+
+    def by_identifier(identifier: tuple[str, str], config_entry_id: str) -> dr.DeviceEntry | None:
+        calls.append((identifier, config_entry_id))
+        return original(identifiers={identifier})
+
+    def unscoped(**kwargs: object) -> None:
+        raise AssertionError("the deprecated lookup was used")
+
+    monkeypatch.setattr(registry, "async_get_device_by_identifier", by_identifier, raising=False)
+    monkeypatch.setattr(registry, "async_get_device", unscoped)
+    assert terminal_device(hass).serial_number == SERIAL
+    assert calls == [((DOMAIN, SERIAL), init_integration.entry_id)]

@@ -28,7 +28,7 @@ from custom_components.facecapture.const import DOMAIN, EVENT_FACE
 from custom_components.facecapture.logbook import describe_capture
 from simulator import Simulator
 
-from .common import SERIAL, entity_id_of, setup_platform
+from .common import SERIAL, entity_id_of, setup_platform, terminal_device
 
 # Only the capture events, not the entities' state changes, reach the logbook here.
 pytestmark = pytest.mark.usefixtures("no_platforms")
@@ -90,8 +90,7 @@ async def test_captures_read_as_sentences(
     await _capture(hass, simulator, "recognized", person_id="1002", score=88, temperature=38.6)
     await _capture(hass, simulator, "denied", person_id="1001", reason=-1, temperature=36.5)
 
-    device = device_registry.async_get_device(identifiers={(DOMAIN, SERIAL)})
-    assert device is not None
+    device = terminal_device(hass)
     assert await _entries(hass, hass_ws_client, device_ids=[device.id]) == [
         ("Front gate", "recognized Alice (score 92)"),
         ("Front gate", "saw a stranger"),

@@ -32,6 +32,9 @@ from .common import (
     value_at,
 )
 
+# Most settings are created disabled (a calmer device page); these tests exercise all of them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 
 @pytest.fixture
 def platform() -> Platform:

@@ -35,6 +35,9 @@ from .common import (
     value_at,
 )
 
+# Most settings are created disabled (a calmer device page); these tests exercise all of them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 
 def set_value_at(tree: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     """Set the value of a key path."""

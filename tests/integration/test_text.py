@@ -30,6 +30,9 @@ from .common import (
     setup_platform,
 )
 
+# Most settings are created disabled (a calmer device page); these tests exercise all of them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 
 @pytest.fixture
 def platform() -> Platform:

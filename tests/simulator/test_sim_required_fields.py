@@ -69,6 +69,7 @@ def test_commands_without_required_fields() -> None:
         "request customer auth code", "request date time", "reboot", "restart application",
         "request lcd screensaver", "request lcd media", "browse audio list",
         "get hardware info", "request aes", "sip hangup", "request 4g infor", "get version",
+        "get network",
         # "The parameters not specified are optional" (2.3.2), imaging "optional" (2.3.5),
         # and either of the two hardware objects (2.13.2)
         "update app params", "update stream params", "set hardware info",

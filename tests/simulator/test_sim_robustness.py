@@ -114,7 +114,7 @@ def test_samples_cover_every_command_with_fields() -> None:
         "request schedule params", "snapshot", "request customer auth code",
         "request date time", "reboot", "restart application", "request lcd screensaver",
         "request lcd media", "get version", "browse audio list", "get hardware info",
-        "request aes", "sip hangup", "request 4g infor",
+        "request aes", "sip hangup", "request 4g infor", "get network",
     }  # fmt: skip
 
 

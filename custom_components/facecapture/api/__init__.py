@@ -31,8 +31,10 @@ from .errors import (
     DEVICE_ERRORS,
     FaceCaptureAuthError,
     FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
     FaceCaptureDeviceError,
     FaceCaptureError,
+    FaceCaptureHostNotFoundError,
     FaceCaptureOfflineError,
     FaceCaptureParseError,
     FaceCaptureResponseError,
@@ -68,6 +70,7 @@ from .models import (
     format_device_time,
     parse_device_time,
 )
+from .network import NetworkInfo, normalize_mac
 from .transport import CommandTransport, HttpTransport
 
 __version__ = "0.1.0"
@@ -94,8 +97,10 @@ __all__ = [
     "FaceCaptureAuthError",
     "FaceCaptureClient",
     "FaceCaptureConnectionError",
+    "FaceCaptureConnectionRefusedError",
     "FaceCaptureDeviceError",
     "FaceCaptureError",
+    "FaceCaptureHostNotFoundError",
     "FaceCaptureOfflineError",
     "FaceCaptureParseError",
     "FaceCaptureResponseError",
@@ -109,6 +114,7 @@ __all__ = [
     "ImageFormat",
     "LcdDisplayItem",
     "LongPollTransport",
+    "NetworkInfo",
     "Person",
     "PersonData",
     "PersonPage",
@@ -137,6 +143,7 @@ __all__ = [
     "encode_base64",
     "error_for_code",
     "format_device_time",
+    "normalize_mac",
     "parse_device_time",
     "upload_info_for_url",
 ]

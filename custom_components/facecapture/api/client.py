@@ -66,6 +66,7 @@ from .models import (
     parse_media_list,
     parse_schedule,
 )
+from .network import NetworkInfo
 from .transport import CommandTransport, HttpTransport
 
 # The envelope of every request (1.3): the client writes these, a command's fields never do.
@@ -973,3 +974,10 @@ class FaceCaptureClient:
     async def get_version(self) -> VersionInfo:
         """Protocol and firmware versions (newer firmware; the document does not list it)."""
         return VersionInfo.from_dict(await self.request(Command.GET_VERSION))
+
+    async def get_network(self) -> NetworkInfo:
+        """Network settings with the MAC address (newer firmware; the document does not list it).
+
+        Older firmware answers code 2 (``FaceCaptureUnsupportedError``).
+        """
+        return NetworkInfo.from_dict(await self.request(Command.GET_NETWORK))

@@ -84,6 +84,7 @@ class Command(StrEnum):
     TRAFFIC_STATISTICS = "traffic statistics"
     CAMERA_VOLUME = "camera volume"
     GET_VERSION = "get version"
+    GET_NETWORK = "get network"  # the vendor tool's; not in the document
     # Pushed by the terminal, never requested.
     FACE = "face"
     SIP_EVENT = "sip event"

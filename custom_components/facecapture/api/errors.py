@@ -5,6 +5,8 @@ hierarchy so that callers catch as broadly or as narrowly as they need:
 
     FaceCaptureError
     +-- FaceCaptureConnectionError   timeouts, refused or reset connections, HTTP 5xx
+    |   +-- FaceCaptureConnectionRefusedError   nothing listens at that address and port
+    |   +-- FaceCaptureHostNotFoundError        the host name does not resolve
     |   +-- FaceCaptureOfflineError  a configuration client that did not come to fetch a command
     +-- FaceCaptureAuthError         HTTP 401 (and, through FaceCaptureDeviceAuthError, code 4)
     +-- FaceCaptureResponseError     a reply that is not valid JSON or not a reply to the request
@@ -24,6 +26,17 @@ class FaceCaptureError(Exception):
 
 class FaceCaptureConnectionError(FaceCaptureError):
     """The terminal could not be reached: timeout, refused or reset connection, HTTP 5xx."""
+
+
+class FaceCaptureConnectionRefusedError(FaceCaptureConnectionError):
+    """Nothing listens at the address and port: the host refused the connection.
+
+    Usually a wrong port, or a terminal still starting up; the host itself is there.
+    """
+
+
+class FaceCaptureHostNotFoundError(FaceCaptureConnectionError):
+    """The host name does not resolve (DNS), so nothing was even tried."""
 
 
 class FaceCaptureOfflineError(FaceCaptureConnectionError):

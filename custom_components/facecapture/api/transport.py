@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+import errno
 import json
 import socket
 from typing import Any, Protocol
@@ -22,7 +23,13 @@ import aiohttp
 
 from ._parse import JsonObject
 from .const import DEFAULT_PORT, DEFAULT_TIMEOUT
-from .errors import FaceCaptureAuthError, FaceCaptureConnectionError, FaceCaptureResponseError
+from .errors import (
+    FaceCaptureAuthError,
+    FaceCaptureConnectionError,
+    FaceCaptureConnectionRefusedError,
+    FaceCaptureHostNotFoundError,
+    FaceCaptureResponseError,
+)
 
 _HEADERS = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
 
@@ -45,6 +52,18 @@ class CommandTransport(Protocol):
 
     async def close(self) -> None:
         """Release what the transport holds; later sends fail with a connection error."""
+
+
+def _connection_error(err: BaseException, message: str) -> FaceCaptureConnectionError:
+    """The connection error that says why: host not found, nothing listening, or else."""
+    cause = err.os_error if isinstance(err, aiohttp.ClientConnectorError) else err
+    if isinstance(err, aiohttp.ClientConnectorDNSError) or isinstance(cause, socket.gaierror):
+        return FaceCaptureHostNotFoundError(message)
+    if isinstance(cause, ConnectionRefusedError) or (
+        isinstance(cause, OSError) and cause.errno == errno.ECONNREFUSED
+    ):
+        return FaceCaptureConnectionRefusedError(message)
+    return FaceCaptureConnectionError(message)
 
 
 class HttpTransport:
@@ -96,9 +115,7 @@ class HttpTransport:
                 f"Timed out after {limit:g} s waiting for '{command}' at {self.host}"
             ) from err
         except (aiohttp.ClientError, socket.gaierror, OSError) as err:
-            raise FaceCaptureConnectionError(
-                f"Cannot reach {self.host}:{self.port}: {err}"
-            ) from err
+            raise _connection_error(err, f"Cannot reach {self.host}:{self.port}: {err}") from err
         if status == 401:
             raise FaceCaptureAuthError(f"{self.host} refused the credentials (HTTP 401)")
         if status >= 500:
