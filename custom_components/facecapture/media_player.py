@@ -113,6 +113,11 @@ class FaceCaptureMediaPlayer(FaceCaptureCoordinatorEntity, MediaPlayerEntity):
         self._cancel_playing()
         await super().async_will_remove_from_hass()
 
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the entity id is read per call, never kept."""
+        super().async_entity_id_changed(old_entity_id)
+
     @property
     def volume_level(self) -> float | None:
         """The terminal's volume, 0..1."""

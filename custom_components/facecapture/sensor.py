@@ -227,6 +227,11 @@ class PersonLastSeenSensor(FaceCapturePushEntity, RestoreSensor):
         if (last := await self.async_get_last_sensor_data()) is not None:
             self._attr_native_value = last.native_value
 
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Opt in to in-place entity id changes: the restored state moves with it."""
+        super().async_entity_id_changed(old_entity_id)
+
     def _async_apply(self, capture: Capture) -> bool:
         if capture.result is not FaceResult.RECOGNIZED or capture.push.person_id != self._person_id:
             return False
