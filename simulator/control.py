@@ -7,7 +7,8 @@ Not protected by the device's Basic auth. Routes:
 - ``GET /_sim/state``: counts, upload target, pending pushes, ACK count, clock.
 - ``GET /_sim/log``: what the terminal was told to do.
 - ``POST /_sim/faults``: set ``latency``/``drop_next``/``http_500_next``/``garble_next``.
-- ``POST /_sim/persons``: register a demo person (``id``/``name`` optional, no image).
+- ``POST /_sim/persons``: register a demo person (``id``/``name`` optional, no image), or
+  ``{"count": N}`` demo persons at once (a terminal holding thousands, in one request).
 - ``POST /_sim/push_target``: ``{"url": ...}`` like ``--push-url``.
 - ``POST /_sim/config_url``: ``{"url": ...}`` like ``--config-url`` (``null`` turns it off).
 - ``POST /_sim/fail_next``: ``{"cmd", "code", "desc"}`` like ``Simulator.fail_next``.
@@ -99,6 +100,14 @@ def add_control_routes(app: web.Application, sim: Simulator) -> None:
 
     async def persons(request: web.Request) -> web.Response:
         body = await _json_body(request)
+        if "count" in body:
+            count = body["count"]
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+                return _error(400, "count must be a positive integer")
+            if len(sim.state.persons) + count > sim.state.capacity:
+                return _error(409, "more than the terminal's capacity")
+            sim.add_persons(count)
+            return web.json_response({"persons": len(sim.state.persons)})
         person_id, name = body.get("id"), body.get("name")
         if not isinstance(person_id, (str, type(None))) or not isinstance(name, (str, type(None))):
             return _error(400, "id and name must be strings")

@@ -239,6 +239,11 @@ class Simulator:
         """Register a demo person without an image."""
         return self.state.add_demo_person(person_id, name)
 
+    def add_persons(self, count: int) -> None:
+        """Register ``count`` demo persons without images (``demo-N``, first names)."""
+        for _ in range(count):
+            self.state.add_demo_person()
+
     async def capture(
         self,
         kind: str = "recognized",

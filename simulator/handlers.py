@@ -614,11 +614,14 @@ def request_persons(state: DeviceState, req: dict[str, Any]) -> dict[str, Any]:
     cond = _obj(req, "condition", default={})
     if fuzzy and ("wg_card_no" in cond or "long_card_no" in cond):
         raise ProtocolError(30, "Wiegand card numbers do not support fuzzy matching")
-    matches = [
-        person
-        for person in state.persons.values()
-        if (role == -1 or person["role"] == role) and _person_matches(person, cond, fuzzy)
-    ]
+    if role == -1 and not cond:
+        matches = list(state.persons.values())  # the whole list: no filter to test
+    else:
+        matches = [
+            person
+            for person in state.persons.values()
+            if (role == -1 or person["role"] == role) and _person_matches(person, cond, fuzzy)
+        ]
     page = matches if page_no == -1 else matches[(page_no - 1) * page_size : page_no * page_size]
     return {
         "total": len(matches),

@@ -134,10 +134,12 @@ _PERSON_ID = vol.All(cv.string, vol.Length(min=1))
 _COORDINATE = vol.All(vol.Coerce(int), vol.Range(min=0, max=4096))
 _DURATION = vol.All(cv.positive_time_period, vol.Range(max=timedelta(days=1)))
 MAX_CARD_NUMBER: Final = 2**64 - 1
+MAX_WIEGAND_OUTPUT: Final = 2**63 - 1
+"""The document's `wiegand control` examples stop at the largest signed 64-bit number."""
 
 
-def card_number(minimum: int) -> Callable[[Any], int]:
-    """A card number typed as digits (or an integer from YAML), from ``minimum`` to 2^64-1.
+def card_number(minimum: int, maximum: int = MAX_CARD_NUMBER) -> Callable[[Any], int]:
+    """A card number typed as digits (or an integer from YAML), from ``minimum`` to ``maximum``.
 
     The actions take card numbers as text: a number field cannot hold 64-bit values exactly in
     the browser (beyond 2^53 it rounds), and a card number that rounds opens the wrong door.
@@ -150,14 +152,14 @@ def card_number(minimum: int) -> Callable[[Any], int]:
             number = int(text)
         else:
             raise vol.Invalid("a card number is written with digits only")
-        if not minimum <= number <= MAX_CARD_NUMBER:
-            raise vol.Invalid(f"a card number is between {minimum} and {MAX_CARD_NUMBER}")
+        if not minimum <= number <= maximum:
+            raise vol.Invalid(f"a card number is between {minimum} and {maximum}")
         return number
 
     return validate
 
 
-_CARD = card_number(1)
+_WIEGAND_CARD = card_number(1, MAX_WIEGAND_OUTPUT)
 _CONTROL_MODE = vol.In([str(mode) for mode in ControlMode])
 
 type ActionData = Mapping[str, Any]
@@ -633,7 +635,7 @@ ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
     FaceCaptureAction(
         name=SERVICE_WIEGAND_OUTPUT,
         fields={
-            vol.Required(ATTR_CARD_NUMBER): _CARD,
+            vol.Required(ATTR_CARD_NUMBER): _WIEGAND_CARD,
             vol.Optional(ATTR_LONG_CARD, default=False): cv.boolean,
             vol.Optional(ATTR_MODE, default=str(ControlMode.FORCE)): _CONTROL_MODE,
             vol.Optional(ATTR_PERSON_ID): _PERSON_ID,

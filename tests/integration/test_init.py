@@ -211,3 +211,16 @@ async def test_device_lookup_prefers_the_scoped_registry_method(
     monkeypatch.setattr(registry, "async_get_device", unscoped)
     assert terminal_device(hass).serial_number == SERIAL
     assert calls == [((DOMAIN, SERIAL), init_integration.entry_id)]
+
+
+@pytest.mark.parametrize(
+    "simulator_options", [{"unsupported": frozenset({"get version", "get network"})}]
+)
+async def test_oldest_firmware_device(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Firmware without the vendor's `get version` and `get network`: no version, no MAC."""
+    device = terminal_device(hass)
+    assert device.model == FIRMWARE["board"]
+    assert device.sw_version is None
+    assert device.connections == set()

@@ -13,7 +13,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.facecapture.const import DOMAIN
-from custom_components.facecapture.services import ACTIONS, MAX_CARD_NUMBER, card_number
+from custom_components.facecapture.services import (
+    ACTIONS,
+    MAX_CARD_NUMBER,
+    MAX_WIEGAND_OUTPUT,
+    card_number,
+)
 from simulator import Simulator
 
 from .common import call_action, requests_since, terminal_device_id
@@ -184,3 +189,11 @@ async def test_long_card_number_as_text_reaches_the_terminal_exactly(
     assert simulator.state.persons["1011"]["wg_card_id"] == 2**32 - 1
     with pytest.raises(vol.Invalid):
         await call_action(hass, "wiegand_output", {"card_number": "12 34"})
+    # The document's `wiegand control` takes signed 64-bit numbers: larger ones are refused here.
+    await call_action(
+        hass, "wiegand_output", {"card_number": str(MAX_WIEGAND_OUTPUT), "long_card": True}
+    )
+    with pytest.raises(vol.Invalid):
+        await call_action(
+            hass, "wiegand_output", {"card_number": str(MAX_WIEGAND_OUTPUT + 1), "long_card": True}
+        )

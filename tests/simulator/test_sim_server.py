@@ -293,3 +293,29 @@ async def test_cli_runs_and_pushes(receiver: Receiver) -> None:
     for name in ("Alice", "Bob", "Carol"):
         assert name not in text  # no names in the log
     assert process.returncode == 0
+
+
+async def test_control_api_bulk_persons(sim: Simulator, http: aiohttp.ClientSession) -> None:
+    """Thousands of demo persons in one request; the list then pages as the document says."""
+    base = sim.url + "_sim/"
+    assert await post_json(http, base + "persons", {"count": 10_000}) == {"persons": 10_000}
+    assert sim.state.persons["demo-10000"]["name"]
+    for bad in ({"count": 0}, {"count": "5"}, {"count": True}):
+        async with http.post(base + "persons", json=bad) as response:
+            assert response.status == 400, bad
+    async with http.post(base + "persons", json={"count": 1}) as response:
+        assert response.status == 409  # the terminal is full
+    page = await post_json(
+        http,
+        sim.url,
+        {
+            "cmd": "request persons",
+            "role": -1,
+            "page_no": 500,
+            "page_size": 20,
+            "feature_flag": 0,
+            "image_flag": 0,
+        },
+    )
+    assert page["total"] == 10_000
+    assert [person["id"] for person in page["persons"]][-1] == "demo-10000"
