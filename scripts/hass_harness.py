@@ -285,7 +285,7 @@ def write_config_dir(
     ]
     if frontend:
         # What a person opening the UI expects besides the entities: the logbook and history.
-        lines += ["frontend:", "recorder:", "logbook:", "history:"]
+        lines += ["frontend:", "recorder:", "logbook:", "history:", "media_source:"]
     else:
         tree = config_dir / "no-frontend"
         for sub in _FRONTEND_TREE:

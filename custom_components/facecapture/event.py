@@ -32,7 +32,10 @@ INTERNAL_FIELDS: Final = ("device_id", "serial", "sequence", "realtime", "result
 def face_attributes(
     capture: Capture, *, fever_limit: float, ha_person: str | None = None
 ) -> dict[str, Any]:
-    """What the Face entity shows of a capture: readable values, translated by their keys."""
+    """What the Face entity shows of a capture: readable values, translated by their keys.
+
+    Only what the capture has: an event entity's attributes differ from one event to the next.
+    """
     data = capture_event_data(
         capture, device_id=None, serial="", fever_limit=fever_limit, ha_person=ha_person
     )
@@ -40,7 +43,13 @@ def face_attributes(
         data.pop(key)
     if (role := data["role"]) is not None:
         data["role"] = ROLE_NAMES.get(role, str(role))
-    return data
+    # What the terminal did not say (no reason for a welcome, no age when not measured) and a
+    # name in plain text are not worth a line each.
+    return {
+        key: value
+        for key, value in data.items()
+        if value is not None and not (key == "encrypted" and value is False)
+    }
 
 
 FACE_EVENT = EventEntityDescription(

@@ -76,14 +76,15 @@ def _folder(
     )
 
 
-def _image(identifier: str, title: str, thumbnail: str) -> BrowseMediaSource:
+def _image(identifier: str, title: str, thumbnail: str | None) -> BrowseMediaSource:
+    """A picture; without a thumbnail it is a name without a photo (nothing to show)."""
     return BrowseMediaSource(
         domain=DOMAIN,
         identifier=identifier,
         media_class=MediaClass.IMAGE,
         media_content_type=IMAGE_TYPE,
         title=title,
-        can_play=True,
+        can_play=thumbnail is not None,
         can_expand=False,
         thumbnail=thumbnail,
     )
@@ -188,7 +189,10 @@ class FaceCaptureMediaSource(MediaSource):
                 _image(
                     f"{entry_id}/person/{quoted}",
                     person.name or person.id,
-                    PERSON_URL.format(entry_id=entry_id, person_id=quoted, kind=THUMBNAIL),
+                    # The count comes with the listing: no broken picture for who has no photo.
+                    PERSON_URL.format(entry_id=entry_id, person_id=quoted, kind=THUMBNAIL)
+                    if person.image_count != 0
+                    else None,
                 )
             )
         return _folder(

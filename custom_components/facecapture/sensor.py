@@ -121,6 +121,9 @@ PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
         key="last_capture",
         translation_key="last_capture",
         device_class=SensorDeviceClass.TIMESTAMP,
+        # The Face event's own state is the time of the last capture; enabled, this one would add
+        # a second logbook row to each capture (a timestamp sensor is never "continuous").
+        entity_registry_enabled_default=False,
         value_fn=lambda capture: capture.captured_at,
     ),
 )

@@ -47,6 +47,7 @@ def fixed_image_token() -> Generator[None]:
 @pytest.mark.parametrize(
     "platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.EVENT, Platform.IMAGE]
 )
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
@@ -55,7 +56,7 @@ async def test_entities(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
-    """Every entity of a platform, as created for the simulated terminal."""
+    """Every entity of a platform, as created for the simulated terminal (disabled ones too)."""
     with patch("custom_components.facecapture.PLATFORMS", [platform]):
         mock_config_entry.add_to_hass(hass)
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -77,6 +78,7 @@ async def test_four_g_sensors(
     assert operator.state not in ("unknown", "unavailable")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_states_after_capture(
     hass: HomeAssistant, http_client: TestClient, snapshot: SnapshotAssertion
 ) -> None:
@@ -131,6 +133,15 @@ async def test_operator_sensor_disabled_by_default(
     assert hass.states.get("sensor.front_gate_mobile_operator") is None
 
 
+async def test_last_capture_sensor_disabled_by_default(
+    hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The capture time is the Face event's own state: its sensor is there but off."""
+    entry = entity_registry.async_get("sensor.front_gate_last_capture")
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+
+
 # What a household changes now and then; every other setting starts disabled (as Reolink does).
 ENABLED_SETTINGS = {"match_threshold", "temperature_limit", "relay_hold_time", "volume", "reboot"}
 DISABLED_SETTINGS = {
@@ -174,13 +185,14 @@ async def test_calm_device_page(
     for key in DISABLED_SETTINGS:
         assert config[key].disabled_by is er.RegistryEntryDisabler.INTEGRATION, key
         assert hass.states.get(config[key].entity_id) is None, key
-    # Everything a household watches (captures, the gate, the camera) is enabled.
+    # Everything a household watches (captures, the gate, the camera) is enabled; the capture
+    # time sensor repeats the Face event's state (and would double its logbook rows).
     others = {
         entry.unique_id.removeprefix(f"{SERIAL}_")
         for entry in entries
         if entry.entity_category is not EntityCategory.CONFIG and entry.disabled_by is not None
     }
-    assert others == {"relay_2"}
+    assert others == {"relay_2", "last_capture"}
 
 
 async def test_device_triggers_are_few(

@@ -267,8 +267,11 @@ async def test_registered_persons(
     response = await user.get(bob.thumbnail)
     with Image.open(io.BytesIO(await response.read())) as picture:
         assert max(picture.size) <= THUMBNAIL_SIDE
-    assert (await user.get(persons.children[0].thumbnail)).status == 404  # Alice: no photo
-    assert (await user.get(persons.children[2].thumbnail)).status == 404
+    # Alice and Zed have no photo: nothing to show, no broken thumbnail.
+    assert [child.thumbnail is None for child in persons.children] == [True, False, True]
+    assert [child.can_play for child in persons.children] == [False, True, False]
+    url = f"/api/facecapture/person/{entry_id}/1001/thumbnail.jpg"
+    assert (await user.get(url)).status == 404
     assert (await user.get(resolved.url.replace("photo", "face"))).status == 404
     assert (await (await hass_client_no_auth()).get(resolved.url)).status == 401
 

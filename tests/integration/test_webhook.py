@@ -158,6 +158,7 @@ async def test_foreign_serial_acknowledged_and_ignored(
     assert init_integration.runtime_data.captures.problems.counts == {"foreign_device_sn": 2}
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_catch_up_push_fires_bus_event_only(
     hass: HomeAssistant, http_client: TestClient, face_events: list[Event]
 ) -> None:

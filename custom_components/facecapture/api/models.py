@@ -88,6 +88,8 @@ class Person:
     term: str | None = None
     customer_text: str | None = None
     images: tuple[bytes, ...] = ()
+    image_count: int | None = None
+    """How many registration photos the terminal holds (`image_num`), also when none were asked for."""
     feature_data: tuple[float, ...] = ()
     extra: JsonObject = field(default_factory=dict)
 
@@ -127,6 +129,7 @@ class Person:
             term=opt_str(first_key(data, "term", "term ")),
             customer_text=opt_str(data.get("customer_text")),
             images=images,
+            image_count=opt_int(data.get("image_num")),
             feature_data=features,
             extra=unknown_fields(data, cls._KNOWN),
         )
