@@ -61,11 +61,15 @@ from .coordinator import (
     FaceCaptureData,
     fever_limit,
 )
+from .guest_pass_views import GuestPassQrView
+from .guest_passes import async_setup_guest_passes
 from .online_mode import OnlineMode, async_restore_match_mode
 from .person_directory import PersonDirectory
 from .person_links import linked_person, person_links
 from .picture_views import async_register_views
+from .push_problems import PushProblems
 from .push_target import PushTarget, async_point_away
+from .seen_captures import SeenCaptures
 from .services import async_setup_services
 from .webhook import PushReceiver
 
@@ -88,9 +92,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and the picture views once for all terminals."""
+    """Load the guest passes; register the actions and the picture views once for all terminals."""
+    await async_setup_guest_passes(hass)
     async_setup_services(hass)
     async_register_views(hass)
+    hass.http.register_view(GuestPassQrView())
     return True
 
 
@@ -171,11 +177,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     device_info = _device_info(serial, entry.title, hardware, version, network)
     device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **device_info)
+    # Restored before the webhook is registered: a capture resent across a restart fires nothing.
+    seen = SeenCaptures(hass, entry.entry_id)
+    await seen.async_load()
+    entry.async_on_unload(seen.async_flush)
+    problems = PushProblems(hass, entry_id=entry.entry_id, title=entry.title)
+    entry.async_on_unload(problems.async_clear)
     captures = CaptureHub(
         hass,
         serial=serial,
         device_id=lambda: device.id,
         fever_limit=lambda: fever_limit(coordinator.data),
+        seen=seen,
+        problems=problems,
         linked_person=lambda person_id: linked_person(entry, person_id),
     )
     history = await _async_setup_history(hass, entry, client, captures, serial)
@@ -323,6 +337,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
     """Point the terminal away, give it its own match mode back, delete what was kept on disk."""
     client = client_for(hass, entry)
+    await SeenCaptures(hass, entry.entry_id).async_remove()
     await async_point_away(hass, entry, client)
     await async_restore_match_mode(hass, entry, client)
     await PersonDirectory.async_remove_store(hass, entry.entry_id)

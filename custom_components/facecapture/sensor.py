@@ -15,7 +15,12 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
+from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
+    EntityCategory,
+    UnitOfTemperature,
+    UnitOfTime,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -25,6 +30,7 @@ from .captures import Capture
 from .const import CONF_HA_PERSON, CONF_PERSON_ID
 from .coordinator import FaceCaptureConfigEntry, TerminalState
 from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity
+from .guest_pass_sensor import ACTIVE_GUEST_PASSES, GuestPassCountSensor
 from .person_links import person_links, person_name
 
 PARALLEL_UPDATES = 0
@@ -158,6 +164,7 @@ async def async_setup_entry(
         if description.exists_fn(state)
     ]
     entities.extend(FaceCapturePushSensor(entry, description) for description in PUSH_SENSORS)
+    entities.append(GuestPassCountSensor(entry, ACTIVE_GUEST_PASSES))
     async_add_entities(entities)
     # One "last seen" sensor per linked person, owned by the link's subentry.
     for subentry in person_links(entry).values():
@@ -202,7 +209,11 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
         description = self.entity_description
         if not description.applies_fn(capture):
             return False
-        self._attr_native_value = description.value_fn(capture)
+        value = description.value_fn(capture)
+        # The library already bounds names and ids; a state never exceeds Home Assistant's limit.
+        self._attr_native_value = (
+            value[:MAX_LENGTH_STATE_STATE] if isinstance(value, str) else value
+        )
         if description.attributes_fn is not None:
             self._attr_extra_state_attributes = dict(description.attributes_fn(capture))
         return True
