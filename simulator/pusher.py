@@ -79,6 +79,8 @@ def check_ack(body: dict[str, Any], status: int, text: str) -> tuple[dict[str, A
         return None, "reply is not a JSON object"
     if ack.get("reply") != "ACK":
         return None, 'reply is not "ACK"'
+    if ack.get("cmd") != "face":
+        return None, 'cmd is not "face"'
     code = ack.get("code")
     if isinstance(code, bool) or code != 0:
         return None, "code is not 0"

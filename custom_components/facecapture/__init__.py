@@ -61,7 +61,9 @@ from .coordinator import (
 from .person_directory import PersonDirectory
 from .person_links import linked_person, person_links
 from .picture_views import async_register_views
+from .push_problems import PushProblems
 from .push_target import PushTarget, async_point_away
+from .seen_captures import SeenCaptures
 from .services import async_setup_services
 from .webhook import PushReceiver
 
@@ -167,11 +169,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     device_info = _device_info(serial, entry.title, hardware, version, network)
     device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **device_info)
+    # Restored before the webhook is registered: a capture resent across a restart fires nothing.
+    seen = SeenCaptures(hass, entry.entry_id)
+    await seen.async_load()
+    entry.async_on_unload(seen.async_flush)
+    problems = PushProblems(hass, entry_id=entry.entry_id, title=entry.title)
+    entry.async_on_unload(problems.async_clear)
     captures = CaptureHub(
         hass,
         serial=serial,
         device_id=lambda: device.id,
         fever_limit=lambda: fever_limit(coordinator.data),
+        seen=seen,
+        problems=problems,
         linked_person=lambda person_id: linked_person(entry, person_id),
     )
     history = await _async_setup_history(hass, entry, client, captures, serial)
@@ -300,6 +310,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
     """Point the terminal away from Home Assistant; delete captures and persons kept on disk."""
+    await SeenCaptures(hass, entry.entry_id).async_remove()
     await async_point_away(hass, entry, client_for(hass, entry))
     await PersonDirectory.async_remove_store(hass, entry.entry_id)
     if entry.unique_id:

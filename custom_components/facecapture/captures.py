@@ -1,13 +1,14 @@
 """Where a face push becomes a Home Assistant event and what the "last ..." entities show.
 
-The webhook hands every new push to ``CaptureHub.async_process``. Every capture fires the bus
-event ``facecapture_face``; only real-time ones reach the entities, so that a capture replayed
-hours after an outage never looks like someone standing at the door now.
+The webhook checks each usable push against the memory of seen captures (``async_check_new``)
+before it answers, and hands the new ones to ``async_accept``, which publishes them right after the
+answer. Every capture fires the bus event ``facecapture_face`` exactly once, also across reloads
+and restarts; only real-time ones reach the entities, so that a capture replayed hours after an
+outage never looks like someone standing at the door now.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +18,10 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from .api.push import FacePush, FaceResult
-from .const import EVENT_FACE, SEEN_PUSHES
+from .const import EVENT_FACE
 from .device_time import device_time_to_utc
-
-type PushKey = tuple[str, str, str]
+from .push_problems import PushProblems
+from .seen_captures import SeenCaptures
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,15 +89,21 @@ class CaptureHub:
         serial: str,
         device_id: Callable[[], str | None],
         fever_limit: Callable[[], float],
+        seen: SeenCaptures,
+        problems: PushProblems,
         linked_person: Callable[[str], str | None] = lambda _person_id: None,
     ) -> None:
-        """Start with nothing seen; ``linked_person`` maps a person id to a ``person`` entity."""
+        """Start from the loaded memory of seen captures.
+
+        ``linked_person`` maps a person id to a ``person`` entity.
+        """
         self.hass = hass
         self.serial = serial
         self._device_id = device_id
         self.fever_limit = fever_limit
+        self.seen = seen
+        self.problems = problems
         self._linked_person = linked_person
-        self._seen: OrderedDict[PushKey, None] = OrderedDict()
         self._listeners: list[Callable[[Capture], None]] = []
         self._keepers: list[Callable[[Capture], Mapping[str, Any]]] = []
         self.last: Capture | None = None
@@ -108,20 +115,16 @@ class CaptureHub:
 
     @callback
     def async_check_new(self, push: FacePush) -> bool:
-        """Remember a push; False when the same capture was already seen (a retransmission).
+        """Remember a usable push; False when the same capture was already seen (a retransmission).
 
-        The key is (serial, sequence, capture time) as sent: a terminal that rebooted restarts its
-        sequence at 1 but not its clock, so its new captures never collide with old ones.
+        The key is (sequence, capture time as sent); see ``seen_captures`` for why that suffices.
         """
-        key = (push.device_sn or self.serial, str(push.sequence_no), push.cap_time)
         self.last_message_at = dt_util.utcnow()
-        if key in self._seen:
-            self._seen.move_to_end(key)
+        if push.sequence is None:
+            return False
+        if not self.seen.async_add(push.sequence, push.cap_time):
             self.retransmissions += 1
             return False
-        self._seen[key] = None
-        if len(self._seen) > SEEN_PUSHES:
-            self._seen.popitem(last=False)
         return True
 
     def ha_person(self, push: FacePush) -> str | None:
@@ -147,6 +150,15 @@ class CaptureHub:
         return remove
 
     @callback
+    def async_accept(self, push: FacePush, captured_at: datetime) -> Capture:
+        """Take a new, usable capture; it is published as soon as the webhook has answered."""
+        capture = Capture(push=push, captured_at=captured_at, received_at=dt_util.utcnow())
+        self.problems.async_good()
+        # call_soon keeps the order of arrival and runs once the handler has returned its reply.
+        self.hass.loop.call_soon(self._async_publish, capture)
+        return capture
+
+    @callback
     def async_add_keeper(self, keeper: Callable[[Capture], Mapping[str, Any]]) -> CALLBACK_TYPE:
         """Call ``keeper`` with every new capture before its event fires; its fields join the event.
 
@@ -162,10 +174,16 @@ class CaptureHub:
 
     @callback
     def async_process(self, push: FacePush) -> None:
-        """Fire the event for a new capture and, if it is real-time, update the entities."""
+        """Publish a new capture at once (its time read from the push, else the time of arrival)."""
         now = dt_util.utcnow()
         captured_at = device_time_to_utc(push.captured_at, push.timezone) or now
-        capture = Capture(push=push, captured_at=captured_at, received_at=now)
+        self._async_publish(Capture(push=push, captured_at=captured_at, received_at=now))
+
+    @callback
+    def _async_publish(self, capture: Capture) -> None:
+        """Fire the event for a new capture and, if it is real-time, update the entities."""
+        self.seen.async_schedule_save()
+        push = capture.push
         data = capture_event_data(
             capture,
             device_id=self._device_id(),

@@ -150,6 +150,9 @@ async def async_get_config_entry_diagnostics(
                 "issues": _issues(hass, entry),
                 "pushes": captures.pushes,
                 "retransmissions": captures.retransmissions,
+                # Requests answered without an event, by kind (see push_problems).
+                "problems": dict(sorted(captures.problems.counts.items())),
+                "seen_captures": {"remembered": len(captures.seen), "limit": captures.seen.limit},
                 "last_message_at": captures.last_message_at.isoformat()
                 if captures.last_message_at
                 else None,

@@ -15,7 +15,12 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
+from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
+    EntityCategory,
+    UnitOfTemperature,
+    UnitOfTime,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -182,7 +187,11 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
         description = self.entity_description
         if not description.applies_fn(capture):
             return False
-        self._attr_native_value = description.value_fn(capture)
+        value = description.value_fn(capture)
+        # The library already bounds names and ids; a state never exceeds Home Assistant's limit.
+        self._attr_native_value = (
+            value[:MAX_LENGTH_STATE_STATE] if isinstance(value, str) else value
+        )
         if description.attributes_fn is not None:
             self._attr_extra_state_attributes = dict(description.attributes_fn(capture))
         return True
