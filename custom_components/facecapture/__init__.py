@@ -58,6 +58,8 @@ from .coordinator import (
     FaceCaptureData,
     fever_limit,
 )
+from .guest_pass_views import GuestPassQrView
+from .guest_passes import async_setup_guest_passes
 from .person_directory import PersonDirectory
 from .person_links import linked_person, person_links
 from .picture_views import async_register_views
@@ -86,9 +88,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and the picture views once for all terminals."""
+    """Load the guest passes; register the actions and the picture views once for all terminals."""
+    await async_setup_guest_passes(hass)
     async_setup_services(hass)
     async_register_views(hass)
+    hass.http.register_view(GuestPassQrView())
     return True
 
 

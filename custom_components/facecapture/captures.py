@@ -20,6 +20,7 @@ from homeassistant.util import dt as dt_util
 from .api.push import FacePush, FaceResult
 from .const import EVENT_FACE
 from .device_time import device_time_to_utc
+from .guest_passes import public_qr_data
 from .push_problems import PushProblems
 from .seen_captures import SeenCaptures
 
@@ -75,7 +76,7 @@ def capture_event_data(
         "face_quality": person.face_quality if person else None,
         "wg_card_id": person.wg_card_id if person else None,
         "long_card_id": person.long_card_id if person else None,
-        "qr_code": push.qr_code.qr_data if push.qr_code else None,
+        "qr_code": public_qr_data(push),
     }
 
 

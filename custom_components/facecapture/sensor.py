@@ -29,6 +29,7 @@ from .captures import Capture
 from .const import CONF_HA_PERSON, CONF_PERSON_ID
 from .coordinator import FaceCaptureConfigEntry, TerminalState
 from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity
+from .guest_pass_sensor import ACTIVE_GUEST_PASSES, GuestPassCountSensor
 from .person_links import person_links, person_name
 
 PARALLEL_UPDATES = 0
@@ -142,6 +143,7 @@ async def async_setup_entry(
         if description.exists_fn(state)
     ]
     entities.extend(FaceCapturePushSensor(entry, description) for description in PUSH_SENSORS)
+    entities.append(GuestPassCountSensor(entry, ACTIVE_GUEST_PASSES))
     async_add_entities(entities)
     # One "last seen" sensor per linked person, owned by the link's subentry.
     for subentry in person_links(entry).values():

@@ -53,6 +53,7 @@ from .api.push import FailureReason
 from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
 from .device_time import clock_now, device_time_to_utc
+from .guest_pass_services import async_setup_guest_pass_services
 from .helpers import call_terminal, device_entries, validation_error
 from .person_links import async_link, async_person_source
 from .photos import PHOTO_FIELDS, async_photo_for_call, async_required_photo_for_call
@@ -784,3 +785,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
             hass.services.async_register(
                 DOMAIN, action.name, handler, schema=schema, supports_response=action.response
             )
+    async_setup_guest_pass_services(hass)

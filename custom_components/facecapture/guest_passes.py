@@ -1,0 +1,618 @@
+"""Guest passes: a QR code that lets a visitor in, within a window, a number of times, at chosen terminals.
+
+A pass is a random id (128 bits) with a name, a validity window, a number of uses (or none for
+unlimited) and the terminals (device ids; none means every terminal). Its QR code holds a token:
+the id and an HMAC-SHA256 tag over the id, the window and the terminals, keyed with a secret made
+once per installation. The id alone (in events, the logbook and ``list_guest_passes``) cannot be
+turned into a token; the tag can only be made with the secret, which lives in the private
+``Store`` with the passes and is never logged, returned or put in diagnostics.
+
+In online mode the access decision asks ``GuestPasses.check`` about the QR code of a capture. A use
+is counted once per capture: the capture key (serial, sequence number, capture time) is stored with
+the use, so a retransmitted push, even after a restart, gets the same answer and counts nothing.
+Invalid codes from one terminal are rate-limited: a few per window are judged, the rest turned
+away unseen, and one line is logged per window, never with the token.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+import hashlib
+import hmac
+import secrets
+from typing import Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+
+from .api.push import FacePush
+from .const import DOMAIN, LOGGER
+
+STORAGE_KEY: Final = f"{DOMAIN}.guest_passes"
+STORAGE_VERSION: Final = 1
+SAVE_DELAY: Final = 1
+"""Seconds to gather changes before writing; Home Assistant's final write flushes what is left."""
+
+TOKEN_PREFIX: Final = "FCG1:"  # noqa: S105 - a marker, not a secret
+"""Marks a facecapture guest pass token (version 1); any other QR code is not a pass."""
+ID_BYTES: Final = 16
+"""128 bits of randomness in each pass id."""
+SECRET_BYTES: Final = 32
+TAG_BYTES: Final = 32
+"""The whole HMAC-SHA256 tag: the token still fits a version 4 QR code in alphanumeric mode."""
+
+CAPTURES_REMEMBERED: Final = 64
+"""Capture keys kept with each pass's uses: a terminal resends within minutes, not after 64 uses."""
+RECENT_CHECKS: Final = 256
+"""Answers kept in memory by capture key, so that a resent invalid code is not counted again."""
+KEEP_ENDED: Final = timedelta(days=30)
+"""How long a pass is still listed after its window ended, before it is dropped."""
+
+INVALID_WINDOW: Final = timedelta(minutes=1)
+MAX_INVALID: Final = 5
+"""Invalid codes judged per terminal and window; further codes are turned away unseen."""
+
+DATA_GUEST_PASSES: HassKey[GuestPasses] = HassKey(f"{DOMAIN}_guest_passes")
+
+type CaptureKey = tuple[str, str, str]
+"""(serial, sequence_no, cap_time) of a push, as the terminal sent them."""
+
+
+class PassRejection(StrEnum):
+    """Why a QR code does not open the gate."""
+
+    UNKNOWN = "unknown"
+    FORGED = "forged"
+    REVOKED = "revoked"
+    WRONG_TERMINAL = "wrong_terminal"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+    RATE_LIMITED = "rate_limited"
+
+
+class PassStatus(StrEnum):
+    """Where a pass stands now."""
+
+    ACTIVE = "active"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    USED_UP = "used_up"
+    REVOKED = "revoked"
+
+
+SCREEN_TEXTS: Final[Mapping[PassRejection, str]] = {
+    PassRejection.UNKNOWN: "Unknown pass",
+    PassRejection.FORGED: "Invalid pass",
+    PassRejection.REVOKED: "Pass revoked",
+    PassRejection.WRONG_TERMINAL: "Pass not valid here",
+    PassRejection.NOT_YET_VALID: "Pass not valid yet",
+    PassRejection.EXPIRED: "Pass expired",
+    PassRejection.USED_UP: "Pass already used",
+    PassRejection.RATE_LIMITED: "Too many attempts, wait a minute",
+}
+"""What the terminal's screen shows when a pass is turned away."""
+GREETING: Final = "Welcome, {name}"
+
+
+def _b32encode(data: bytes) -> str:
+    return base64.b32encode(data).decode("ascii").rstrip("=")
+
+
+def _b32decode(text: str) -> bytes | None:
+    try:
+        return base64.b32decode(text + "=" * (-len(text) % 8))
+    except ValueError:
+        return None
+
+
+def _utc_seconds(value: datetime) -> datetime:
+    """An aware UTC time without fractions of a second: what the tag signs."""
+    return dt_util.as_utc(value).replace(microsecond=0)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or (parsed := dt_util.parse_datetime(value)) is None:
+        return None
+    return _utc_seconds(parsed) if parsed.tzinfo else None
+
+
+@dataclass(kw_only=True)
+class GuestPass:
+    """One pass and its uses."""
+
+    id: str
+    name: str
+    valid_from: datetime
+    valid_until: datetime
+    uses: int | None
+    """How many times it opens; None for unlimited."""
+    terminals: tuple[str, ...]
+    """Device ids of the terminals it opens; empty for every terminal."""
+    created_at: datetime
+    used: int = 0
+    revoked: bool = False
+    captures: OrderedDict[CaptureKey, int] = field(default_factory=OrderedDict)
+    """The use each recent capture counted, oldest first."""
+
+    def status(self, now: datetime) -> PassStatus:
+        """Active, or why it opens nothing now."""
+        if self.revoked:
+            return PassStatus.REVOKED
+        if now >= self.valid_until:
+            return PassStatus.EXPIRED
+        if self.uses is not None and self.used >= self.uses:
+            return PassStatus.USED_UP
+        if now < self.valid_from:
+            return PassStatus.NOT_YET_VALID
+        return PassStatus.ACTIVE
+
+    def allows(self, device_id: str) -> bool:
+        """Whether it opens this terminal."""
+        return not self.terminals or device_id in self.terminals
+
+    def signed_message(self) -> bytes:
+        """What the tag covers: the id, the window (Unix seconds) and the sorted terminals."""
+        return "\x1f".join(
+            (
+                self.id,
+                str(int(self.valid_from.timestamp())),
+                str(int(self.valid_until.timestamp())),
+                ",".join(sorted(self.terminals)),
+            )
+        ).encode("utf-8")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "uses": self.uses,
+            "terminals": list(self.terminals),
+            "created_at": self.created_at.isoformat(),
+            "used": self.used,
+            "revoked": self.revoked,
+            "captures": [[*key, use] for key, use in self.captures.items()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> GuestPass | None:
+        """Read a stored pass back; None for anything that is not one."""
+        if not isinstance(data, dict):
+            return None
+        pass_id, name, uses, used = (
+            data.get("id"),
+            data.get("name"),
+            data.get("uses"),
+            data.get("used"),
+        )
+        valid_from, valid_until = (
+            _parse_time(data.get("valid_from")),
+            _parse_time(data.get("valid_until")),
+        )
+        terminals = data.get("terminals")
+        if (
+            not isinstance(pass_id, str)
+            or not isinstance(name, str)
+            or valid_from is None
+            or valid_until is None
+            or not (uses is None or (isinstance(uses, int) and uses > 0))
+            or not isinstance(used, int)
+            or not isinstance(terminals, list)
+            or not all(isinstance(terminal, str) for terminal in terminals)
+        ):
+            return None
+        captures: OrderedDict[CaptureKey, int] = OrderedDict()
+        for row in data.get("captures") or ():
+            if (
+                isinstance(row, list)
+                and len(row) == 4
+                and all(isinstance(part, str) for part in row[:3])
+                and isinstance(row[3], int)
+            ):
+                captures[(row[0], row[1], row[2])] = row[3]
+        return cls(
+            id=pass_id,
+            name=name,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            uses=uses,
+            terminals=tuple(terminals),
+            created_at=_parse_time(data.get("created_at")) or valid_from,
+            used=max(used, 0),
+            revoked=data.get("revoked") is True,
+            captures=captures,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassCheck:
+    """The answer about one QR code: a valid use, or why not."""
+
+    rejection: PassRejection | None
+    pass_id: str | None = None
+    name: str | None = None
+    use: int | None = None
+    """Which use this capture counted (1 for the first)."""
+    uses: int | None = None
+    """How many uses the pass has; None for unlimited."""
+
+    @property
+    def valid(self) -> bool:
+        """Whether the gate opens for it."""
+        return self.rejection is None
+
+    @property
+    def screen_text(self) -> str:
+        """What the terminal's screen shows: a greeting by name, or the reason in a few words."""
+        if self.rejection is None:
+            return GREETING.format(name=self.name or "")
+        return SCREEN_TEXTS[self.rejection]
+
+    def event_data(self) -> dict[str, Any]:
+        """What the capture's event says about the pass (its id, never its token)."""
+        return {
+            "guest_pass": self.pass_id,
+            "guest_name": self.name,
+            "use": self.use,
+            "uses": self.uses,
+            "guest_pass_rejection": str(self.rejection) if self.rejection else None,
+        }
+
+
+def is_pass_token(text: str | None) -> bool:
+    """Whether a QR code's text is meant as a guest pass (valid or not)."""
+    return text is not None and text.strip().upper().startswith(TOKEN_PREFIX)
+
+
+def public_qr_data(push: FacePush) -> str | None:
+    """A capture's QR code as events and entities may show it: a guest pass token never.
+
+    The token may still open the gate; the event names the pass by its id instead.
+    """
+    text = push.qr_code.qr_data if push.qr_code else None
+    return None if is_pass_token(text) else text
+
+
+def parse_token(text: str) -> tuple[str, bytes] | None:
+    """The pass id and tag a token carries, or None when it is not well formed."""
+    body = text.strip().upper().removeprefix(TOKEN_PREFIX)
+    raw = _b32decode(body)
+    if raw is None or len(raw) != ID_BYTES + TAG_BYTES:
+        return None
+    return _b32encode(raw[:ID_BYTES]).lower(), raw[ID_BYTES:]
+
+
+@dataclass(slots=True)
+class _InvalidCodes:
+    """Invalid codes seen from one terminal in the current window."""
+
+    window_start: float
+    judged: int = 0
+    unlogged: int = 0
+
+
+class GuestPasses:
+    """Every guest pass of the installation, with its secret, stored together."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Start empty; ``async_load`` reads the stored passes and secret (or makes a secret)."""
+        self.hass = hass
+        self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, STORAGE_KEY, private=True)
+        self._secret = b""
+        self._passes: dict[str, GuestPass] = {}
+        self._recent: OrderedDict[CaptureKey, PassCheck] = OrderedDict()
+        self._invalid: dict[str, _InvalidCodes] = {}
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._cancel_timer: CALLBACK_TYPE | None = None
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    async def async_load(self) -> None:
+        """Read the stored passes; make and store the secret on first use."""
+        stored = await self._store.async_load() or {}
+        secret = stored.get("secret")
+        secret_bytes = _b32decode(secret) if isinstance(secret, str) else None
+        if secret_bytes is not None and len(secret_bytes) == SECRET_BYTES:
+            self._secret = secret_bytes
+            passes = (GuestPass.from_dict(data) for data in stored.get("passes") or ())
+            self._passes = {guest.id: guest for guest in passes if guest is not None}
+        else:
+            # No secret yet (or an unreadable file): passes signed with another secret are void.
+            self._secret = secrets.token_bytes(SECRET_BYTES)
+            self._passes = {}
+            await self._store.async_save(self._data())
+        self._prune(dt_util.utcnow())
+        self._schedule()
+
+    @callback
+    def async_shutdown(self) -> None:
+        """Stop the timer that updates the counts at window boundaries."""
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
+
+    def _data(self) -> dict[str, Any]:
+        return {
+            "secret": _b32encode(self._secret),
+            "passes": [guest.as_dict() for guest in self._passes.values()],
+        }
+
+    def _save(self) -> None:
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+
+    def _prune(self, now: datetime) -> None:
+        """Drop passes that opened nothing for ``KEEP_ENDED``."""
+        for guest in list(self._passes.values()):
+            if now - guest.valid_until > KEEP_ENDED:
+                del self._passes[guest.id]
+
+    # -- listeners and the boundary timer ----------------------------------------------------------
+
+    @callback
+    def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``listener`` whenever the number of active passes may have changed."""
+        self._listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            self._listeners.remove(listener)
+
+        return remove
+
+    def _changed(self) -> None:
+        self._schedule()
+        for listener in list(self._listeners):
+            listener()
+
+    def _schedule(self) -> None:
+        """Wake up at the next start or end of a window: a pass becomes active or ends then."""
+        self.async_shutdown()
+        now = dt_util.utcnow()
+        upcoming = [
+            moment
+            for guest in self._passes.values()
+            if not guest.revoked
+            for moment in (guest.valid_from, guest.valid_until)
+            if moment > now
+        ]
+        if upcoming:
+            self._cancel_timer = async_track_point_in_utc_time(
+                self.hass, self._boundary, min(upcoming)
+            )
+
+    @callback
+    def _boundary(self, now: datetime) -> None:
+        self._cancel_timer = None
+        self._prune(now)
+        self._changed()
+
+    # -- the passes -----------------------------------------------------------------------------
+
+    @property
+    def passes(self) -> list[GuestPass]:
+        """Every pass still listed, oldest first."""
+        return list(self._passes.values())
+
+    def get(self, pass_id: str) -> GuestPass | None:
+        """The pass with this id."""
+        return self._passes.get(pass_id)
+
+    @callback
+    def async_create(
+        self,
+        *,
+        name: str,
+        valid_from: datetime,
+        valid_until: datetime,
+        uses: int | None,
+        terminals: Iterable[str] = (),
+    ) -> GuestPass:
+        """Make a new pass (the caller checked the window) and store it."""
+        now = dt_util.utcnow()
+        guest = GuestPass(
+            id=_b32encode(secrets.token_bytes(ID_BYTES)).lower(),
+            name=name,
+            valid_from=_utc_seconds(valid_from),
+            valid_until=_utc_seconds(valid_until),
+            uses=uses,
+            terminals=tuple(dict.fromkeys(terminals)),
+            created_at=_utc_seconds(now),
+        )
+        self._passes[guest.id] = guest
+        self._prune(now)
+        self._save()
+        self._changed()
+        return guest
+
+    @callback
+    def async_revoke(self, pass_id: str) -> GuestPass | None:
+        """Revoke a pass for good; None if there is no such pass."""
+        if (guest := self._passes.get(pass_id)) is None:
+            return None
+        if not guest.revoked:
+            guest.revoked = True
+            self._save()
+            self._changed()
+        return guest
+
+    def token(self, guest: GuestPass) -> str:
+        """The text of the pass's QR code: its id and its tag."""
+        raw = base64.b32decode(guest.id.upper() + "=" * (-len(guest.id) % 8))
+        return TOKEN_PREFIX + _b32encode(raw + self._tag(guest))
+
+    def _tag(self, guest: GuestPass) -> bytes:
+        return hmac.new(self._secret, guest.signed_message(), hashlib.sha256).digest()
+
+    def active_count(self, device_id: str, now: datetime | None = None) -> int:
+        """How many passes open this terminal now."""
+        now = now or dt_util.utcnow()
+        return sum(
+            1
+            for guest in self._passes.values()
+            if guest.allows(device_id) and guest.status(now) is PassStatus.ACTIVE
+        )
+
+    # -- the access decision ----------------------------------------------------------------------
+
+    @callback
+    def async_check(
+        self,
+        qr_data: str | None,
+        *,
+        device_id: str,
+        capture_key: CaptureKey,
+        now: datetime | None = None,
+    ) -> PassCheck | None:
+        """Judge the QR code of a capture at a terminal; None when it is no guest pass at all.
+
+        A valid pass counts one use, once per capture key: asking again about the same capture
+        (a retransmitted push) gives the same answer and counts nothing.
+        """
+        if qr_data is None or not is_pass_token(qr_data):
+            return None
+        if (known := self._recent.get(capture_key)) is not None:
+            return known
+        now = now or dt_util.utcnow()
+        result = self._check(qr_data, device_id, capture_key, now)
+        if result.rejection is not None:
+            self._invalid_code(device_id, result.rejection, now)
+        self._recent[capture_key] = result
+        if len(self._recent) > RECENT_CHECKS:
+            self._recent.popitem(last=False)
+        return result
+
+    @callback
+    def async_check_push(
+        self, push: FacePush, *, device_id: str, serial: str, now: datetime | None = None
+    ) -> PassCheck | None:
+        """Judge the QR code a real-time capture carries; None without one, or for a catch-up.
+
+        A capture delivered late (``is_realtime`` 0) opens nothing, so it is not judged and counts
+        no use. ``serial`` stands in when the push does not name its terminal.
+        """
+        if not push.is_realtime or push.qr_code is None:
+            return None
+        return self.async_check(
+            push.qr_code.qr_data,
+            device_id=device_id,
+            capture_key=capture_key_of(push.device_sn or serial, push.sequence_no, push.cap_time),
+            now=now,
+        )
+
+    def _check(
+        self, qr_data: str, device_id: str, capture_key: CaptureKey, now: datetime
+    ) -> PassCheck:
+        parsed = parse_token(qr_data)
+        guest = self._passes.get(parsed[0]) if parsed is not None else None
+        authentic = (
+            parsed is not None
+            and guest is not None
+            and hmac.compare_digest(parsed[1], self._tag(guest))
+        )
+
+        def answer(rejection: PassRejection | None, use: int | None = None) -> PassCheck:
+            assert guest is not None
+            return PassCheck(
+                rejection=rejection, pass_id=guest.id, name=guest.name, use=use, uses=guest.uses
+            )
+
+        if authentic and guest is not None and (use := guest.captures.get(capture_key)):
+            return answer(None, use)  # counted before a restart: the same answer again
+        if self._rate_limited(device_id, now):
+            return PassCheck(rejection=PassRejection.RATE_LIMITED)
+        if guest is None:
+            return PassCheck(rejection=PassRejection.UNKNOWN)
+        if not authentic:
+            return PassCheck(rejection=PassRejection.FORGED)
+        if guest.revoked:
+            return answer(PassRejection.REVOKED)
+        if not guest.allows(device_id):
+            return answer(PassRejection.WRONG_TERMINAL)
+        status = guest.status(now)
+        if status is not PassStatus.ACTIVE:
+            return answer(PassRejection(str(status)))
+        guest.used += 1
+        guest.captures[capture_key] = guest.used
+        if len(guest.captures) > CAPTURES_REMEMBERED:
+            guest.captures.popitem(last=False)
+        self._save()
+        if guest.uses is not None and guest.used >= guest.uses:
+            self._changed()
+        return answer(None, guest.used)
+
+    def _rate_limited(self, device_id: str, now: datetime) -> bool:
+        codes = self._invalid.get(device_id)
+        if codes is None or now.timestamp() - codes.window_start >= INVALID_WINDOW.total_seconds():
+            return False
+        return codes.judged >= MAX_INVALID
+
+    def _invalid_code(self, device_id: str, rejection: PassRejection, now: datetime) -> None:
+        """Count an invalid code; log the first of each window (never the token)."""
+        moment = now.timestamp()
+        codes = self._invalid.get(device_id)
+        if codes is not None and moment - codes.window_start < INVALID_WINDOW.total_seconds():
+            if rejection is not PassRejection.RATE_LIMITED:
+                codes.judged += 1
+            codes.unlogged += 1
+            return
+        earlier = codes.unlogged if codes is not None else 0
+        self._invalid[device_id] = _InvalidCodes(window_start=moment, judged=1)
+        LOGGER.warning(
+            "%s was shown an invalid guest pass (%s)%s; further invalid codes there in the next "
+            "%d s are not logged, and after %d of them codes are turned away unread",
+            self._terminal_name(device_id),
+            rejection,
+            f" and {earlier} more before" if earlier else "",
+            int(INVALID_WINDOW.total_seconds()),
+            MAX_INVALID,
+        )
+
+    def _terminal_name(self, device_id: str) -> str:
+        device = dr.async_get(self.hass).async_get(device_id)
+        if device is None:
+            return "A terminal"
+        return device.name_by_user or device.name or "A terminal"
+
+
+async def async_setup_guest_passes(hass: HomeAssistant) -> GuestPasses:
+    """Load the passes once for the installation and keep them in ``hass.data``."""
+    passes = GuestPasses(hass)
+    await passes.async_load()
+    hass.data[DATA_GUEST_PASSES] = passes
+    return passes
+
+
+def guest_passes(hass: HomeAssistant) -> GuestPasses:
+    """The installation's guest passes (loaded in ``async_setup``)."""
+    return hass.data[DATA_GUEST_PASSES]
+
+
+def pass_view(guest: GuestPass, now: datetime) -> dict[str, Any]:
+    """A pass as an action answers it: never its token."""
+    return {
+        "id": guest.id,
+        "name": guest.name,
+        "valid_from": dt_util.as_local(guest.valid_from).isoformat(),
+        "valid_until": dt_util.as_local(guest.valid_until).isoformat(),
+        "uses": guest.uses,
+        "used": guest.used,
+        "terminals": list(guest.terminals),
+        "status": str(guest.status(now)),
+    }
+
+
+def capture_key_of(serial: str, sequence_no: int | str, cap_time: str) -> CaptureKey:
+    """The key of a capture as the webhook sees it."""
+    return (serial, str(sequence_no), cap_time)

@@ -1,0 +1,137 @@
+"""Guest passes shown to the simulated terminal: what its pushes carry, judged as the decision does."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import json
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.facecapture.api.push import FacePush, parse_push
+from custom_components.facecapture.const import EVENT_FACE
+from custom_components.facecapture.guest_passes import (
+    TOKEN_PREFIX,
+    GuestPass,
+    GuestPasses,
+    PassCheck,
+    PassRejection,
+    guest_passes,
+)
+from simulator import Simulator
+
+from .common import SERIAL, entity_id_of, terminal_device_id
+
+OTHER_TERMINAL = "device-of-the-garage"
+
+
+def make(
+    hass: HomeAssistant,
+    *,
+    uses: int | None = 2,
+    start: timedelta = timedelta(hours=-1),
+    end: timedelta = timedelta(hours=2),
+    terminals: tuple[str, ...] | None = None,
+) -> GuestPass:
+    now = dt_util.utcnow()
+    return guest_passes(hass).async_create(
+        name="Carol",
+        valid_from=now + start,
+        valid_until=now + end,
+        uses=uses,
+        terminals=(terminal_device_id(hass),) if terminals is None else terminals,
+    )
+
+
+async def shown(simulator: Simulator, qr: str, **kwargs: Any) -> FacePush:
+    """The push of a capture in which the terminal read ``qr`` (a stranger's face by default)."""
+    body = await simulator.capture(kwargs.pop("kind", "stranger"), qr=qr, **kwargs)
+    await simulator.wait_delivered(timeout=5)
+    message = parse_push(json.loads(json.dumps(body)))
+    assert isinstance(message, FacePush)
+    return message
+
+
+def judge(hass: HomeAssistant, push: FacePush) -> PassCheck:
+    result = guest_passes(hass).async_check_push(
+        push, device_id=terminal_device_id(hass), serial=SERIAL
+    )
+    assert result is not None
+    return result
+
+
+@pytest.mark.usefixtures("live_push")
+async def test_every_answer_for_codes_the_terminal_read(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Valid (twice, the resent push counting once), used up, expired, not yet valid, revoked,
+    wrong terminal, forged, unknown; a catch-up capture and a capture without a code are not judged.
+    """
+    passes: GuestPasses = guest_passes(hass)
+    guest = make(hass)
+    token = passes.token(guest)
+
+    first = await shown(simulator, token)
+    assert (judge(hass, first).valid, judge(hass, first).use) == (True, 1)  # resent: the same
+    second = judge(hass, await shown(simulator, token, kind="recognized", person_id="1001"))
+    assert (second.valid, second.use, second.uses, second.name) == (True, 2, 2, "Carol")
+    assert judge(hass, await shown(simulator, token)).rejection is PassRejection.USED_UP
+    assert guest.used == 2
+
+    expired = make(hass, start=timedelta(hours=-3), end=timedelta(hours=-1))
+    later = make(hass, start=timedelta(hours=1), end=timedelta(hours=3))
+    revoked = make(hass)
+    passes.async_revoke(revoked.id)
+    elsewhere = make(hass, terminals=(OTHER_TERMINAL,))
+    cases = {
+        PassRejection.EXPIRED: passes.token(expired),
+        PassRejection.NOT_YET_VALID: passes.token(later),
+        PassRejection.REVOKED: passes.token(revoked),
+    }
+    for rejection, text in cases.items():
+        assert judge(hass, await shown(simulator, text)).rejection is rejection
+
+    # The rate limit allows five invalid codes a minute: a fresh minute for the rest.
+    passes._invalid.clear()
+    assert (
+        judge(hass, await shown(simulator, passes.token(elsewhere))).rejection
+        is PassRejection.WRONG_TERMINAL
+    )
+    forged = passes.token(make(hass))[:-2] + "AA"
+    assert judge(hass, await shown(simulator, forged)).rejection is PassRejection.FORGED
+    unknown = TOKEN_PREFIX + "E" * 77
+    assert judge(hass, await shown(simulator, unknown)).rejection is PassRejection.UNKNOWN
+
+    fresh = make(hass)
+    late = await shown(simulator, passes.token(fresh), realtime=False)
+    assert guest_passes(hass).async_check_push(late, device_id="x", serial=SERIAL) is None
+    plain = await shown(simulator, "https://example.org/menu")
+    assert guest_passes(hass).async_check_push(plain, device_id="x", serial=SERIAL) is None
+    assert fresh.used == 0
+
+
+async def test_events_and_entities_never_carry_a_token(
+    hass: HomeAssistant,
+    live_push: MockConfigEntry,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A pass's token is kept out of the bus event and the Face entity; other QR codes stay."""
+    events: list[Event] = async_capture_events(hass, EVENT_FACE)
+    guest = make(hass)
+    token = guest_passes(hass).token(guest)
+    face_entity = entity_id_of(entity_registry, "event", "face")
+    for text in (token, "table 12"):
+        await simulator.capture("stranger", qr=text)
+        await simulator.wait_delivered(timeout=5)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        face = hass.states.get(face_entity)
+        assert face is not None
+        assert face.attributes.get("qr_code") == (None if text == token else text)
+        assert token not in json.dumps(dict(face.attributes))
+    assert [event.data["qr_code"] for event in events] == [None, "table 12"]
+    assert token not in json.dumps([event.data for event in events])
