@@ -1,7 +1,9 @@
 """The facecapture integration: face-recognition access terminals (Face Capture Http API).
 
 Where things happen: a push enters in ``webhook.py``, becomes an event in ``captures.py``;
-polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``.
+polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``; Home
+Assistant decides access in ``access.py`` and keeps the terminal in online mode in
+``online_mode.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
+from .access import AccessControl, AccessPolicy
 from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,
@@ -74,10 +77,13 @@ from .coordinator import (
 )
 from .guest_pass_views import GuestPassQrView
 from .guest_passes import async_setup_guest_passes
+from .online_mode import OnlineMode, async_restore_match_mode
 from .person_directory import PersonDirectory
 from .person_links import linked_person, person_links
 from .picture_views import async_register_views
+from .push_problems import PushProblems
 from .push_target import PushTarget, async_point_away
+from .seen_captures import SeenCaptures
 from .services import async_setup_services
 from .webhook import PushReceiver
 
@@ -216,15 +222,32 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
 
     device_info = _device_info(serial, entry.title, hardware, version, network)
     device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **device_info)
+    # Restored before the webhook is registered: a capture resent across a restart fires nothing.
+    seen = SeenCaptures(hass, entry.entry_id)
+    await seen.async_load()
+    entry.async_on_unload(seen.async_flush)
+    problems = PushProblems(hass, entry_id=entry.entry_id, title=entry.title)
+    entry.async_on_unload(problems.async_clear)
     captures = CaptureHub(
         hass,
         serial=serial,
         device_id=lambda: device.id,
         fever_limit=lambda: fever_limit(coordinator.data),
+        seen=seen,
+        problems=problems,
         linked_person=lambda person_id: linked_person(entry, person_id),
     )
     history = await _async_setup_history(hass, entry, client, captures, serial)
     push_target = PushTarget(hass, entry, client)
+    access = AccessControl(
+        hass,
+        title=entry.title,
+        serial=serial,
+        policy=AccessPolicy.from_options(entry.options),
+        fever_limit=captures.fever_limit,
+        describe=captures.async_describe,
+    )
+    online_mode = OnlineMode(hass, entry, client)
     directory = PersonDirectory(
         hass,
         client,
@@ -238,6 +261,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         coordinator=coordinator,
         captures=captures,
         push_target=push_target,
+        access=access,
+        online_mode=online_mode,
         directory=directory,
         serial=serial,
         version=version,
@@ -251,6 +276,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     except FaceCaptureError as err:
         # Not fatal: captures still arrive if the target was right, and each poll re-checks it.
         LOGGER.warning("Could not set the push target of %s: %s", entry.title, err)
+    try:
+        await online_mode.async_configure()
+    except FaceCaptureError as err:
+        # Not fatal either: each poll re-checks the match mode and offers a repair.
+        LOGGER.warning("Could not set the match mode of %s: %s", entry.title, err)
 
     def check_push_health() -> None:
         # A failed poll still calls listeners, with the previous state: nothing new to judge.
@@ -258,9 +288,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
             return
         state = coordinator.data
         push_target.async_check(state.app_params, state.undelivered, captures.last_message_at)
+        online_mode.async_check(state.app_params)
 
     entry.async_on_unload(coordinator.async_add_listener(check_push_health))
     entry.async_on_unload(push_target.async_clear_issues)
+    entry.async_on_unload(online_mode.async_clear_issues)
     _follow_persons(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
@@ -349,20 +381,23 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant; delete captures and persons kept on disk."""
+    """Point the terminal away, give it its own match mode back, delete what was kept on disk."""
+    client = client_for(hass, entry)
+    await SeenCaptures(hass, entry.entry_id).async_remove()
     await PersonDirectory.async_remove_store(hass, entry.entry_id)
     if entry.unique_id:
         await hass.async_add_executor_job(shutil.rmtree, captures_root(hass, entry.unique_id), True)
     if not is_config_client(entry):
-        await async_point_away(hass, entry, client_for(hass, entry))
+        await async_point_away(hass, entry, client)
+        await async_restore_match_mode(hass, entry, client)
         return
-    client = client_for(hass, entry)
     transport = client.transport
     assert isinstance(transport, LongPollTransport)
     last = transport.last_contact
     if last is not None and time.monotonic() - last < OFFLINE_AFTER.total_seconds():
         # Through the queue while the terminal still asks; once it has stopped, nothing waits.
         await async_point_away(hass, entry, client)
+        await async_restore_match_mode(hass, entry, client)
         try:
             await client.update_app_params({"extranet": {"enable": False}})
             LOGGER.debug("%s no longer asks Home Assistant for commands", entry.title)

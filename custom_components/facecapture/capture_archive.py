@@ -40,20 +40,56 @@ PICTURE_URL: Final = "/api/facecapture/capture/{entry_id}/{capture_id}/{kind}.jp
 _ID_CHARS = re.compile(r"[^0-9A-Za-z_-]")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Picture:
-    """One picture's bytes and their MIME type."""
+    """One picture's bytes and their MIME type.
 
-    data: bytes
-    content_type: str
+    A pushed picture keeps the terminal's base64 text and is decoded only when first shown or
+    saved: acknowledging a push must not pay for its pictures, and most are never looked at.
+    """
+
+    __slots__ = ("_content_type", "_data", "_image", "size")
+
+    def __init__(self, *, data: bytes, content_type: str) -> None:
+        """A picture already in bytes."""
+        self._data: bytes | None = data
+        self._image: PushImage | None = None
+        self._content_type: str | None = content_type
+        self.size: int = len(data)
+        """Bytes it holds once decoded (fixed when made, so the archive's count stays exact)."""
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Picture:
         """Name the type from the bytes: the terminal sends JPEG, rarely PNG."""
-        image_format = detect_image_format(data)
-        return cls(
-            data=data, content_type="image/png" if image_format is ImageFormat.PNG else "image/jpeg"
-        )
+        return cls(data=data, content_type=_content_type(data))
+
+    @classmethod
+    def from_push(cls, image: PushImage) -> Picture:
+        """A pushed picture, still base64 (three bytes for every four characters)."""
+        picture = cls(data=b"", content_type="")
+        picture._data = None
+        picture._image = image
+        picture._content_type = None
+        picture.size = len(image.encoded) * 3 // 4
+        return picture
+
+    @property
+    def data(self) -> bytes:
+        """The picture's bytes (decoded on first use; empty if the text was not base64)."""
+        if self._data is None:
+            image, self._image = self._image, None
+            self._data = image.data if image is not None else b""
+        return self._data
+
+    @property
+    def content_type(self) -> str:
+        """``image/png`` or ``image/jpeg``, from the bytes."""
+        if self._content_type is None:
+            self._content_type = _content_type(self.data)
+        return self._content_type
+
+
+def _content_type(data: bytes) -> str:
+    return "image/png" if detect_image_format(data) is ImageFormat.PNG else "image/jpeg"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,7 +116,7 @@ class ArchivedCapture:
     @property
     def size(self) -> int:
         """Bytes its pictures hold."""
-        return sum(len(picture.data) for picture in self.pictures.values())
+        return sum(picture.size for picture in self.pictures.values())
 
     @property
     def summary(self) -> CaptureSummary:
@@ -110,7 +146,7 @@ def picture_path(entry_id: str, capture_id: str, kind: str) -> str:
 
 
 def _picture(image: PushImage | None) -> Picture | None:
-    return Picture.from_bytes(image.data) if image is not None and image.data else None
+    return Picture.from_push(image) if image is not None and image.encoded else None
 
 
 def archived_from_capture(capture: Capture) -> ArchivedCapture:

@@ -1,13 +1,14 @@
 """Where a face push becomes a Home Assistant event and what the "last ..." entities show.
 
-The webhook hands every new push to ``CaptureHub.async_process``. Every capture fires the bus
-event ``facecapture_face``; only real-time ones reach the entities, so that a capture replayed
-hours after an outage never looks like someone standing at the door now.
+The webhook checks each usable push against the memory of seen captures (``async_check_new``)
+before it answers, and hands the new ones to ``async_accept``, which publishes them right after the
+answer. Every capture fires the bus event ``facecapture_face`` exactly once, also across reloads
+and restarts; only real-time ones reach the entities, so that a capture replayed hours after an
+outage never looks like someone standing at the door now.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,12 +17,13 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
+from .access import AccessDecision, terminal_decision
 from .api.push import FacePush, FaceResult
-from .const import EVENT_FACE, SEEN_PUSHES
+from .const import EVENT_FACE
 from .device_time import device_time_to_utc
 from .guest_passes import public_qr_data
-
-type PushKey = tuple[str, str, str]
+from .push_problems import PushProblems
+from .seen_captures import SeenCaptures
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,6 +33,7 @@ class Capture:
     push: FacePush
     captured_at: datetime
     received_at: datetime
+    access: AccessDecision | None = None
 
     @property
     def result(self) -> FaceResult:
@@ -52,6 +55,7 @@ def capture_event_data(
     temperature = person.temperature if person and person.temperature else None
     match = push.match
     reason = push.failure_reason
+    access = capture.access or terminal_decision(push)
     return {
         "device_id": device_id,
         "serial": serial,
@@ -76,6 +80,9 @@ def capture_event_data(
         "wg_card_id": person.wg_card_id if person else None,
         "long_card_id": person.long_card_id if person else None,
         "qr_code": public_qr_data(push),
+        "decision": str(access.decision),
+        "decided_by": str(access.decided_by),
+        "decision_reason": access.reason,
     }
 
 
@@ -89,15 +96,21 @@ class CaptureHub:
         serial: str,
         device_id: Callable[[], str | None],
         fever_limit: Callable[[], float],
+        seen: SeenCaptures,
+        problems: PushProblems,
         linked_person: Callable[[str], str | None] = lambda _person_id: None,
     ) -> None:
-        """Start with nothing seen; ``linked_person`` maps a person id to a ``person`` entity."""
+        """Start from the loaded memory of seen captures.
+
+        ``linked_person`` maps a person id to a ``person`` entity.
+        """
         self.hass = hass
         self.serial = serial
         self._device_id = device_id
         self.fever_limit = fever_limit
+        self.seen = seen
+        self.problems = problems
         self._linked_person = linked_person
-        self._seen: OrderedDict[PushKey, None] = OrderedDict()
         self._listeners: list[Callable[[Capture], None]] = []
         self._keepers: list[Callable[[Capture], Mapping[str, Any]]] = []
         self.last: Capture | None = None
@@ -109,20 +122,16 @@ class CaptureHub:
 
     @callback
     def async_check_new(self, push: FacePush) -> bool:
-        """Remember a push; False when the same capture was already seen (a retransmission).
+        """Remember a usable push; False when the same capture was already seen (a retransmission).
 
-        The key is (serial, sequence, capture time) as sent: a terminal that rebooted restarts its
-        sequence at 1 but not its clock, so its new captures never collide with old ones.
+        The key is (sequence, capture time as sent); see ``seen_captures`` for why that suffices.
         """
-        key = (push.device_sn or self.serial, str(push.sequence_no), push.cap_time)
         self.last_message_at = dt_util.utcnow()
-        if key in self._seen:
-            self._seen.move_to_end(key)
+        if push.sequence is None:
+            return False
+        if not self.seen.async_add(push.sequence, push.cap_time):
             self.retransmissions += 1
             return False
-        self._seen[key] = None
-        if len(self._seen) > SEEN_PUSHES:
-            self._seen.popitem(last=False)
         return True
 
     def ha_person(self, push: FacePush) -> str | None:
@@ -148,6 +157,19 @@ class CaptureHub:
         return remove
 
     @callback
+    def async_accept(
+        self, push: FacePush, captured_at: datetime, access: AccessDecision | None = None
+    ) -> Capture:
+        """Take a new, usable capture; it is published as soon as the webhook has answered."""
+        capture = Capture(
+            push=push, captured_at=captured_at, received_at=dt_util.utcnow(), access=access
+        )
+        self.problems.async_good()
+        # call_soon keeps the order of arrival and runs once the handler has returned its reply.
+        self.hass.loop.call_soon(self._async_publish, capture)
+        return capture
+
+    @callback
     def async_add_keeper(self, keeper: Callable[[Capture], Mapping[str, Any]]) -> CALLBACK_TYPE:
         """Call ``keeper`` with every new capture before its event fires; its fields join the event.
 
@@ -161,12 +183,34 @@ class CaptureHub:
 
         return remove
 
-    @callback
-    def async_process(self, push: FacePush) -> None:
-        """Fire the event for a new capture and, if it is real-time, update the entities."""
+    def _capture(self, push: FacePush, access: AccessDecision | None) -> Capture:
         now = dt_util.utcnow()
         captured_at = device_time_to_utc(push.captured_at, push.timezone) or now
-        capture = Capture(push=push, captured_at=captured_at, received_at=now)
+        return Capture(push=push, captured_at=captured_at, received_at=now, access=access)
+
+    @callback
+    def async_describe(self, push: FacePush) -> dict[str, Any]:
+        """The event data of a capture not yet decided (the variables an access script gets)."""
+        data = capture_event_data(
+            self._capture(push, None),
+            device_id=self._device_id(),
+            serial=self.serial,
+            fever_limit=self.fever_limit(),
+        )
+        for key in ("decision", "decided_by", "decision_reason"):
+            data.pop(key)
+        return data
+
+    @callback
+    def async_process(self, push: FacePush, access: AccessDecision | None = None) -> None:
+        """Publish a new capture at once (its time read from the push, else the time of arrival)."""
+        self._async_publish(self._capture(push, access))
+
+    @callback
+    def _async_publish(self, capture: Capture) -> None:
+        """Fire the event for a new capture and, if it is real-time, update the entities."""
+        self.seen.async_schedule_save()
+        push = capture.push
         data = capture_event_data(
             capture,
             device_id=self._device_id(),

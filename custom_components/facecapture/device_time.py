@@ -7,28 +7,43 @@ import re
 
 from homeassistant.util import dt as dt_util
 
+_MAX_ZONE_NAME = 64
+
 _OFFSET = re.compile(r"^\s*(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+# What an IANA zone name can look like; anything else is not looked up (the lookup is cached).
+_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}$")
 
 
 def zone_of(name: str | None) -> tzinfo:
     """The zone a message names (``UTC+8``, ``+05:30``, ``Europe/Berlin``), else Home Assistant's."""
-    if name:
+    if name and len(name) <= _MAX_ZONE_NAME:
         if match := _OFFSET.match(name):
             sign, hours, minutes = match.groups()
             delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-            return timezone(-delta if sign == "-" else delta)
-        if name.strip().upper() in ("UTC", "GMT"):
+            if delta < timedelta(hours=24):
+                return timezone(-delta if sign == "-" else delta)
+        elif (name := name.strip()).upper() in ("UTC", "GMT"):
             return UTC
-        if zone := dt_util.get_time_zone(name.strip()):
+        elif _ZONE_NAME.match(name) and (zone := _lookup_zone(name)):
             return zone
     return dt_util.get_default_time_zone()
 
 
+def _lookup_zone(name: str) -> tzinfo | None:
+    try:
+        return dt_util.get_time_zone(name)
+    except ValueError:  # a key zoneinfo refuses outright
+        return None
+
+
 def device_time_to_utc(value: datetime | None, zone_name: str | None = None) -> datetime | None:
-    """Turn a naive terminal time into an aware UTC time."""
+    """Turn a naive terminal time into an aware UTC time; None when it cannot be one."""
     if value is None:
         return None
-    return dt_util.as_utc(value.replace(tzinfo=zone_of(zone_name)))
+    try:
+        return dt_util.as_utc(value.replace(tzinfo=zone_of(zone_name)))
+    except OverflowError:  # year 1 or 9999 shifted out of range
+        return None
 
 
 def clock_now(*, name_zone: bool) -> tuple[datetime, str | None]:

@@ -170,6 +170,9 @@ async def async_get_config_entry_diagnostics(
                 "issues": _issues(hass, entry),
                 "pushes": captures.pushes,
                 "retransmissions": captures.retransmissions,
+                # Requests answered without an event, by kind (see push_problems).
+                "problems": dict(sorted(captures.problems.counts.items())),
+                "seen_captures": {"remembered": len(captures.seen), "limit": captures.seen.limit},
                 "last_message_at": captures.last_message_at.isoformat()
                 if captures.last_message_at
                 else None,
@@ -178,6 +181,14 @@ async def async_get_config_entry_diagnostics(
                 if captures.last_recognized
                 else None,
                 "last_push": captures.last_event,
+            },
+            "access": {
+                "home_assistant_decides": runtime.access.home_assistant_decides,
+                "terminal_match_mode": runtime.online_mode.terminal_mode,
+                "online_mode_kept": runtime.online_mode.matches,
+                "decided": runtime.access.decided,
+                "repeated": runtime.access.repeated,
+                "fallbacks": runtime.access.fallbacks,
             },
             # How the person directory keeps up, never who is in it.
             "person_directory": {

@@ -59,17 +59,25 @@ class FaceCaptureImage(FaceCapturePushEntity, ImageEntity):
         """Start empty."""
         FaceCapturePushEntity.__init__(self, entry, description)
         ImageEntity.__init__(self, hass)
-        self._image: bytes | None = None
+        self._picture: PushImage | None = None
 
     def _async_apply(self, capture: Capture) -> bool:
         picture = self.entity_description.image_fn(capture)
-        if picture is None or not picture.data:
+        if picture is None:
             return False
-        self._image = picture.data
-        self._attr_content_type = _CONTENT_TYPES.get(picture.format.lower(), "image/jpeg")
+        # Kept as the push's base64: decoded only when someone looks at it.
+        self._picture = picture
+        self._attr_content_type = _CONTENT_TYPES.get(
+            (picture.declared_format or "").lower(), "image/jpeg"
+        )
         self._attr_image_last_updated = capture.captured_at
         return True
 
     async def async_image(self) -> bytes | None:
-        """The bytes of the last picture."""
-        return self._image
+        """The bytes of the last picture (decoded on the first request, then kept)."""
+        if self._picture is None:
+            return None
+        data = self._picture.data
+        if self._picture.declared_format is None and self._picture.format == "png":
+            self._attr_content_type = "image/png"
+        return data or None

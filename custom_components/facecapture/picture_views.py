@@ -113,7 +113,8 @@ class CapturePictureView(_PictureView):
             picture = archived.pictures.get(CLOSEUP) or archived.pictures.get(PANORAMA)
         else:
             picture = archived.pictures.get(base)
-        if picture is None:
+        # A pushed picture is decoded only now; text that was not base64 is no picture.
+        if picture is None or not picture.data:
             return web.Response(status=HTTPStatus.NOT_FOUND)
         if thumbnail:
             return await self._thumbnail(

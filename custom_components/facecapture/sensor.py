@@ -15,10 +15,16 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import EntityCategory, UnitOfTemperature, UnitOfTime
+from homeassistant.const import (
+    MAX_LENGTH_STATE_STATE,
+    EntityCategory,
+    UnitOfTemperature,
+    UnitOfTime,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .access import Decision, terminal_decision
 from .api.push import FaceResult
 from .captures import Capture
 from .const import CONF_HA_PERSON, CONF_PERSON_ID
@@ -47,6 +53,7 @@ class FaceCapturePushSensorDescription(SensorEntityDescription):
     value_fn: Callable[[Capture], StateValue]
     applies_fn: Callable[[Capture], bool] = lambda _capture: True
     attributes_fn: Callable[[Capture], Mapping[str, Any]] | None = None
+    restored_attributes: tuple[str, ...] = ("person_id", "score")
 
 
 POLLED_SENSORS: tuple[FaceCaptureSensorDescription, ...] = (
@@ -92,6 +99,16 @@ def _temperature(capture: Capture) -> float | None:
     return round(person.temperature, 2) if person and person.temperature else None
 
 
+def _access(capture: Capture) -> Mapping[str, Any]:
+    access = capture.access or terminal_decision(capture.push)
+    return {
+        "decided_by": str(access.decided_by),
+        "reason": access.reason,
+        "person_id": capture.push.person_id,
+        "person_name": capture.push.person_name,
+    }
+
+
 PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
     FaceCapturePushSensorDescription(
         key="last_person",
@@ -112,6 +129,15 @@ PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
         suggested_display_precision=1,
         applies_fn=lambda capture: _temperature(capture) is not None,
         value_fn=_temperature,
+    ),
+    FaceCapturePushSensorDescription(
+        key="last_decision",
+        translation_key="last_decision",
+        device_class=SensorDeviceClass.ENUM,
+        options=[str(decision) for decision in Decision],
+        value_fn=lambda capture: str((capture.access or terminal_decision(capture.push)).decision),
+        attributes_fn=_access,
+        restored_attributes=("decided_by", "reason", "person_id", "person_name"),
     ),
     FaceCapturePushSensorDescription(
         key="last_capture",
@@ -168,11 +194,10 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
         await super().async_added_to_hass()
         if (last := await self.async_get_last_sensor_data()) is not None:
             self._attr_native_value = last.native_value
-        if (
-            state := await self.async_get_last_state()
-        ) is not None and self.entity_description.attributes_fn:
+        description = self.entity_description
+        if (state := await self.async_get_last_state()) is not None and description.attributes_fn:
             self._attr_extra_state_attributes = {
-                key: state.attributes.get(key) for key in ("person_id", "score")
+                key: state.attributes.get(key) for key in description.restored_attributes
             }
 
     @callback
@@ -184,7 +209,11 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
         description = self.entity_description
         if not description.applies_fn(capture):
             return False
-        self._attr_native_value = description.value_fn(capture)
+        value = description.value_fn(capture)
+        # The library already bounds names and ids; a state never exceeds Home Assistant's limit.
+        self._attr_native_value = (
+            value[:MAX_LENGTH_STATE_STATE] if isinstance(value, str) else value
+        )
         if description.attributes_fn is not None:
             self._attr_extra_state_attributes = dict(description.attributes_fn(capture))
         return True

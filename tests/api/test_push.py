@@ -26,6 +26,7 @@ from custom_components.facecapture.api.push import (
     GateCommand,
     Heartbeat,
     PushImage,
+    PushProblem,
     ResultPopup,
     SipEvent,
     SipEventType,
@@ -540,7 +541,20 @@ def test_unknown_top_level_fields_kept() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "sequence"),
-    [(7, 7), ("7", 7), (" 0012 ", 12), ("abc", None), ("", None), ("1.5", None), (-3, -3)],
+    [
+        (7, 7),
+        ("7", 7),
+        ("0012", 12),
+        (" 0012 ", None),
+        ("abc", None),
+        ("", None),
+        ("1.5", None),
+        ("١٢", None),  # Arabic-Indic digits are digits, but not the terminal's
+        (-3, None),
+        (2**63 - 1, 2**63 - 1),
+        (2**63, None),
+        ("9" * 20, None),
+    ],
 )
 def test_sequence_no_forms(raw: int | str, sequence: int | None) -> None:
     push = parse_face(minimal(sequence_no=raw))
@@ -548,6 +562,9 @@ def test_sequence_no_forms(raw: int | str, sequence: int | None) -> None:
     assert push.sequence_no == raw
     assert push.sequence == sequence
     assert ack_for(push)["sequence_no"] == raw
+    # Only a usable sequence number makes a capture to stand behind.
+    bad = PushProblem.BAD_SEQUENCE_NO
+    assert (push.problem_for("SN") is bad) is (sequence is None)
 
 
 @pytest.mark.parametrize(
@@ -574,7 +591,8 @@ def test_unreadable_cap_time_is_kept_with_a_warning(cap_time: str) -> None:
 
     assert push.cap_time == cap_time
     assert push.captured_at is None
-    assert push.warnings == (f"'cap_time' {cap_time!r} is not a date and time",)
+    # The warning never repeats the body's content.
+    assert push.warnings == ("'cap_time' is not a date and time",)
     assert ack_for(push)["cap_time"] == cap_time
 
 
@@ -642,9 +660,9 @@ def test_image_with_unknown_bytes_and_no_format() -> None:
     data = base64.b64encode(b"GIF89a...").decode()
     push = parse_face(minimal(closeup_pic={"data": data, "face_x": "10", "quality": 3}))
 
-    assert push.closeup_pic == PushImage(
-        format="unknown", data=b"GIF89a...", face_x=10, extra={"quality": 3}
-    )
+    assert push.closeup_pic == PushImage(encoded=data, face_x=10, extra={"quality": 3})
+    assert push.closeup_pic.format == "unknown"
+    assert push.closeup_pic.data == b"GIF89a..."
 
 
 def test_declared_format_is_normalised() -> None:
@@ -929,7 +947,7 @@ def test_unsupported_input_type() -> None:
 def test_absurd_mapping_values_are_parse_errors() -> None:
     """A hand-built mapping can hold what JSON cannot; it still only gives a parse error."""
     with pytest.raises(FaceCaptureParseError, match="unusable value"):
-        parse_push(minimal(device_sn=10**5000))
+        parse_push(minimal(match={"match_type": [10**5000]}))
 
 
 # --------------------------------------------------------------------------------------------------

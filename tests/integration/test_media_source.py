@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 from datetime import timedelta
 import io
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -36,6 +38,7 @@ from simulator import Simulator
 from .common import make_jpeg
 
 ROOT = f"media-source://{DOMAIN}"
+PUSHES = Path(__file__).parents[1] / "fixtures" / "pushes"
 
 pytestmark = pytest.mark.usefixtures("no_platforms")
 
@@ -392,3 +395,45 @@ def test_history_helpers() -> None:
     for key in ("a", "b", "c"):
         cache.put(key, key.encode())
     assert (cache.get("a"), cache.get("c")) == (None, b"c")
+
+
+async def test_pushed_pictures_are_decoded_only_when_shown(
+    hass: HomeAssistant,
+    live_push: MockConfigEntry,
+    simulator: Simulator,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Keeping a capture costs no decoding; its size is counted the same before and after."""
+    events = async_capture_events(hass, EVENT_FACE)
+    stranger = await _push(hass, simulator, "stranger")
+    archive = live_push.runtime_data.history.archive
+    (archived,) = archive.captures()
+    closeup = archived.pictures["closeup"]
+    assert closeup._data is None  # still the pushed base64 text
+    held = archive.size
+    assert held == archived.size > 0
+
+    response = await (await hass_client()).get(events[0].data["picture"])
+    assert response.status == 200
+    assert await response.read() == _sent(stranger, "closeup_pic")
+    assert closeup._data is not None
+    assert archived.size == held  # the count the archive drops by stays exact
+    assert archived.pictures["panorama"]._data is None  # never asked for
+
+
+async def test_pushed_picture_that_is_not_base64(
+    hass: HomeAssistant,
+    live_push: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """A picture whose text turns out not to be base64 is 404 when asked for, not an empty 200."""
+    events = async_capture_events(hass, EVENT_FACE)
+    body = json.loads((PUSHES / "face-push-recognized-v0.42.json").read_text())
+    body.update(device_sn=live_push.unique_id, sequence_no=77, cap_time="2026/11/28 08:00:00")
+    body["closeup_pic"]["data"] = "not base64 at all! " * 1000  # long: checked only when shown
+    client = await hass_client()
+    response = await client.post(f"/api/webhook/{live_push.data['webhook_id']}", json=body)
+    assert (await response.json())["sequence_no"] == 77
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (await client.get(events[0].data["picture"])).status == 404
+    assert (await client.get(events[0].data["panorama"])).status == 200

@@ -138,6 +138,7 @@ async def test_sequence_restart_after_reboot_is_new(
 async def test_foreign_serial_acknowledged_and_ignored(
     hass: HomeAssistant,
     http_client: TestClient,
+    init_integration: MockConfigEntry,
     face_events: list[Event],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -150,8 +151,11 @@ async def test_foreign_serial_acknowledged_and_ignored(
         assert reply["code"] == 0
     await hass.async_block_till_done(wait_background_tasks=True)
     assert face_events == []
-    warnings = [r for r in caplog.records if "FFFFFF-000000-111111" in r.getMessage()]
-    assert len(warnings) == 1
+    ours = [r for r in caplog.records if r.name.startswith("custom_components.facecapture")]
+    assert [r.levelno for r in ours] == [logging.WARNING, logging.DEBUG]
+    assert "another terminal" in ours[0].getMessage()
+    assert "FFFFFF" not in caplog.text  # nothing of the body is logged
+    assert init_integration.runtime_data.captures.problems.counts == {"foreign_device_sn": 2}
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -228,16 +232,25 @@ async def test_garbage_gets_a_reply_and_one_warning(
     assert ours[0].exc_info is None
 
 
-async def test_huge_body_refused_without_reading_it_all(
+async def test_huge_body_acknowledged_without_parsing_it(
     hass: HomeAssistant, http_client: TestClient, face_events: list[Event]
 ) -> None:
-    """A body over the limit is answered with an error, not parsed."""
+    """A body over the limit is not parsed, but its ACK is found and echoed: no endless resend."""
     with patch("custom_components.facecapture.webhook.MAX_PUSH_BYTES", 1000):
         status, reply = await post(
             http_client, push("real-device-face-push-v0.42.json", padding="x" * 5000)
         )
-    assert status == 200
-    assert reply["code"] == 6
+        assert status == 200
+        assert reply == {
+            "reply": "ACK",
+            "cmd": "face",
+            "code": 0,
+            "sequence_no": 1,
+            "cap_time": "2022/08/09 17:06:47.778",
+        }
+        # Without the two values in the body there is nothing to echo: the size error.
+        _, reply = await post(http_client, {"cmd": "face", "padding": "x" * 5000})
+        assert reply == {"reply": "ACK", "cmd": "face", "code": 6, "desc": "too large"}
     await hass.async_block_till_done(wait_background_tasks=True)
     assert face_events == []
 

@@ -141,11 +141,12 @@ async def test_resend_until_valid_ack(sim: Simulator, receiver: Receiver) -> Non
             web.Response(status=500),
             "not json",
             ["a list"],
-            {"reply": "NAK", "code": 0},
-            {"reply": "ACK", "code": 1},
-            {"reply": "ACK", "code": 0},
-            {"reply": "ACK", "code": 0, "sequence_no": "1"},
-            {"reply": "ACK", "code": 0, "sequence_no": 2},
+            {"reply": "NAK", "cmd": "face", "code": 0},
+            {"reply": "ACK", "code": 0, "sequence_no": 1},  # no "cmd": "face"
+            {"reply": "ACK", "cmd": "face", "code": 1},
+            {"reply": "ACK", "cmd": "face", "code": 0},
+            {"reply": "ACK", "cmd": "face", "code": 0, "sequence_no": "1"},
+            {"reply": "ACK", "cmd": "face", "code": 0, "sequence_no": 2},
         ]
     )
 
@@ -162,13 +163,14 @@ async def test_resend_until_valid_ack(sim: Simulator, receiver: Receiver) -> Non
     receiver.respond = respond
     body = await sim.capture()
     await sim.wait_delivered(timeout=5)
-    assert len(receiver.faces()) == 9
+    assert len(receiver.faces()) == 10
     assert all(face == body for face in receiver.faces())  # the same body every time
     assert [f["reason"] for f in sim.pusher.failures] == [
         "HTTP status 500",
         "reply is not JSON",
         "reply is not a JSON object",
         'reply is not "ACK"',
+        'cmd is not "face"',
         "code is not 0",
         "sequence_no missing or not an integer",
         "sequence_no missing or not an integer",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import json
 import random
 
 import pytest
@@ -71,15 +72,35 @@ def test_images() -> None:
     assert b64decode_strict("AAA") is None
 
 
+def test_check_ack_requires_cmd_face_and_code_0() -> None:
+    """The document's ACK carries "cmd": "face" and "code": 0; one without them is no ACK."""
+    body = {"sequence_no": 1, "cap_time": "2020/01/01 00:00:00.000"}
+    good = {"reply": "ACK", "cmd": "face", "code": 0, **body}
+    ack, reason = check_ack(body, 200, json.dumps(good))
+    assert (ack, reason) == (good, "")
+    for changes, expected in (
+        ({"cmd": None}, 'cmd is not "face"'),
+        ({"cmd": "heart beat"}, 'cmd is not "face"'),
+        ({"code": None}, "code is not 0"),
+        ({"code": 3}, "code is not 0"),
+        ({"code": False}, "code is not 0"),
+    ):
+        reply = {key: value for key, value in {**good, **changes}.items() if value is not None}
+        assert check_ack(body, 200, json.dumps(reply)) == (None, expected)
+
+
 def test_check_ack_requires_integer_sequence() -> None:
     body = {"sequence_no": 1, "cap_time": "2020/01/01 00:00:00.000"}
     ack, reason = check_ack(
         body,
         200,
-        '{"reply": "ACK", "code": 0, "sequence_no": true, "cap_time": "2020/01/01 00:00:00.000"}',
+        '{"reply": "ACK", "cmd": "face", "code": 0, "sequence_no": true,'
+        ' "cap_time": "2020/01/01 00:00:00.000"}',
     )
     assert (ack, reason) == (None, "sequence_no missing or not an integer")
-    ack, reason = check_ack(body, 200, '{"reply": "ACK", "code": false, "sequence_no": 1}')
+    ack, reason = check_ack(
+        body, 200, '{"reply": "ACK", "cmd": "face", "code": false, "sequence_no": 1}'
+    )
     assert reason == "code is not 0"
 
 

@@ -57,7 +57,10 @@ def opt_float(value: Any) -> float | None:
     if isinstance(value, bool):
         return float(value)
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            return None
     elif isinstance(value, str):
         try:
             number = float(value.strip())

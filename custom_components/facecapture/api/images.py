@@ -42,7 +42,8 @@ def detect_image_format(data: bytes) -> ImageFormat | None:
 
 def strip_data_url(text: str) -> str:
     """Remove a ``data:image/...;base64,`` prefix, which some firmware adds."""
-    return _DATA_URL.sub("", text, count=1)
+    match = _DATA_URL.match(text)
+    return text[match.end() :] if match else text
 
 
 def decode_base64(text: str) -> bytes:
@@ -50,11 +51,17 @@ def decode_base64(text: str) -> bytes:
 
     Raises ValueError when the text is not base64.
     """
-    body = "".join(strip_data_url(text).split())
+    body = strip_data_url(text)
+    try:
+        # The usual case (no whitespace, padded) without copying a picture's text around.
+        return binascii.a2b_base64(body, strict_mode=True)
+    except ValueError:
+        pass
+    body = "".join(body.split())
     body += "=" * (-len(body) % 4)
     try:
         return base64.b64decode(body, validate=True)
-    except binascii.Error as err:
+    except (binascii.Error, ValueError) as err:
         raise ValueError("not valid base64") from err
 
 

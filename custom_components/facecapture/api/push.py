@@ -3,12 +3,37 @@
 The terminal POSTs JSON to a server we run (document 1.1.2 and 1.1.3): face captures (2.2.1), heartbeats
 (2.7), SIP events (2.16.4) and, in configuration-client mode, the results of the commands we handed it.
 `parse_push` turns any body into one typed message or raises `FaceCaptureParseError`; it never raises
-anything else, whatever the body. `build_ack` and friends build the replies.
+anything else, whatever the body. `build_ack` and friends build the replies; `echo` finds what an ACK
+needs in a body that cannot be parsed.
 
 A face push must always be acknowledged with its `sequence_no` and `cap_time` echoed exactly as sent,
 or the device resends the same record forever. The parsed models therefore keep both raw values, and a
-push is refused only when one of them is missing; anything else odd (a broken image, an unknown field,
-an unreadable date) is kept, dropped or noted in `warnings`, never fatal.
+push is refused only when one of them is missing or of a type that cannot be echoed; anything else odd
+(a broken image, an unknown field, an unreadable date) is kept, dropped or noted in `warnings`, never
+fatal. `FacePush.problem_for` tells whether a push is a capture one can stand behind: a non-negative
+integer sequence number (or a string of digits), the terminal's own serial, a valid capture time.
+
+Speed: bodies are parsed with orjson when it is installed (the standard library reads what orjson
+refuses, such as NaN or lone surrogates), and pictures and videos stay base64 text until their `data`
+is first read.
+
+Every value a parsed model hands on follows these rules (`_sanitise`), so that it can go into an
+event or a state as it is:
+
+- integers: within the signed 64-bit range, else dropped with a warning (floats read as integers
+  too); only `person.long_card_id` takes the document's unsigned 64-bit range (up to 2**64 - 1);
+- floats: finite, else dropped (NaN and infinities never come out);
+- numbers read as text (a numeric name) and numbers in unknown fields: within the signed 64-bit
+  range, else dropped (orjson reads bigger integers as floats: both parsers give the same);
+- text: lone surrogates replaced by U+FFFD; `match.person_name` and `match.person_id` (they can
+  become a state) cut to 255 characters, any other text to 1024; `timezone` to 64, image formats to
+  16, `cmd` to 64;
+- unknown fields (`extra`): kept, under the same rules, to a depth of 8 and 64 items per array or
+  object; what does not fit is dropped with a warning;
+- `sequence_no` and `cap_time` are the exception: kept exactly as sent, for the echo only;
+  `sequence` and `captured_at` are their checked forms;
+- the bodies of `CommandResult` and `UnknownMessage` are handed on as parsed: they are replies to
+  commands, not captures, and never reach an event here.
 """
 
 from __future__ import annotations
@@ -18,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum, StrEnum
 import json
-from typing import Any, Literal, TypedDict, Unpack
+from typing import Any, Final, Literal, TypedDict, Unpack
 
 from ._parse import (
     JsonObject,
@@ -26,11 +51,20 @@ from ._parse import (
     first_key,
     opt_bool,
     opt_float,
-    opt_int,
     opt_str,
     req_int,
     str_list,
-    unknown_fields,
+)
+from ._sanitise import (
+    INT64_MAX,
+    MAX_EVENT_TEXT,
+    MAX_EXTRA_ITEMS,
+    MAX_STATE_TEXT,
+    clean_card,
+    clean_extra,
+    clean_int,
+    clean_text,
+    in_range,
 )
 from .commands import DisplayText, check_bytes
 from .const import (
@@ -40,9 +74,15 @@ from .const import (
     Command,
     ControlMode,
 )
+from .echo import echoable
 from .errors import FaceCaptureParseError, FaceCaptureValidationError
 from .images import decode_base64, detect_image_format, encode_base64
 from .models import GpsInfo, parse_device_time
+
+try:
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - Home Assistant ships orjson; the library runs without it
+    _orjson = None  # type: ignore[assignment]
 
 __all__ = [
     "AckOptions",
@@ -59,6 +99,7 @@ __all__ = [
     "PushImage",
     "PushMatch",
     "PushMessage",
+    "PushProblem",
     "PushVideo",
     "QrCode",
     "ResultPopup",
@@ -70,6 +111,8 @@ __all__ = [
     "build_command",
     "build_heartbeat_reply",
     "dumps_ack",
+    "load_body",
+    "parse_message",
     "parse_push",
 ]
 
@@ -126,6 +169,19 @@ _FAILURE_CODES: dict[int, FailureReason] = {
 }
 
 
+class PushProblem(StrEnum):
+    """Why a face push cannot be stood behind: it is acknowledged, but it is no capture to act on."""
+
+    BAD_SEQUENCE_NO = "bad_sequence_no"
+    """`sequence_no` is not a non-negative integer (or a string of digits) within 64 bits."""
+    NO_DEVICE_SN = "no_device_sn"
+    """`device_sn` is missing, empty or not a string: nobody can tell which terminal sent it."""
+    FOREIGN_DEVICE_SN = "foreign_device_sn"
+    """`device_sn` names another terminal than the one the receiver serves."""
+    BAD_CAP_TIME = "bad_cap_time"
+    """`cap_time` is not a terminal time (`YYYY/MM/DD HH:MM:SS[.mmm]`)."""
+
+
 class SipEventType(IntEnum):
     """The `sip_event` values of document 2.16.4."""
 
@@ -143,32 +199,77 @@ class SipEventType(IntEnum):
 # --------------------------------------------------------------------------------------------------
 
 
+def _decode_or_empty(text: str) -> bytes:
+    """Decode base64 text; text that is not base64 gives no bytes."""
+    try:
+        return decode_base64(text)
+    except ValueError:
+        return b""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PushImage:
-    """A decoded image of a push: the panorama, the close-up or the person's registered photo.
+    """An image of a push: the panorama, the close-up or the person's registered photo.
 
-    `format` is the declared format in lower case ("jpg", "png"), or the one the bytes show when none
-    was declared ("unknown" if neither). Face coordinates are in pixels of this image.
+    The base64 text is kept as sent (`encoded`) and decoded only when `data` is first read, so
+    that acknowledging a push never pays for its pictures. `data` is empty when the text turns out
+    not to be base64. `format` is the declared format in lower case ("jpg", "png"), or the one the
+    bytes show when none was declared ("unknown" if neither). Face coordinates are in pixels.
     """
 
-    format: str
-    data: bytes = field(repr=False)
+    encoded: str = field(repr=False)
+    declared_format: str | None = None
     face_x: int | None = None
     face_y: int | None = None
     face_width: int | None = None
     face_height: int | None = None
     extra: JsonObject = field(default_factory=dict)
+    _decoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, format: str | None = None) -> PushImage:  # noqa: A002
+        """An image built from bytes (already decoded)."""
+        image = cls(encoded=encode_base64(data), declared_format=format)
+        object.__setattr__(image, "_decoded", data)
+        return image
+
+    @property
+    def data(self) -> bytes:
+        """The image's bytes (decoded on first use; empty if the text was not base64)."""
+        data = self._decoded
+        if data is None:
+            data = _decode_or_empty(self.encoded)
+            object.__setattr__(self, "_decoded", data)
+        return data
+
+    @property
+    def format(self) -> str:
+        """The declared format, else the one the bytes show, else "unknown"."""
+        if self.declared_format:
+            return self.declared_format
+        detected = detect_image_format(self.data)
+        return detected.value if detected else "unknown"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PushVideo:
-    """The short video clip of a push (times as the device wrote them)."""
+    """The short video clip of a push (times as the device wrote them); decoded on first use."""
 
     start_time: str | None
     end_time: str | None
     format: str | None
-    data: bytes = field(repr=False)
+    encoded: str = field(repr=False)
     extra: JsonObject = field(default_factory=dict)
+    _decoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        """The clip's bytes (decoded on first use; empty if the text was not base64)."""
+        data = self._decoded
+        if data is None:
+            data = _decode_or_empty(self.encoded)
+            object.__setattr__(self, "_decoded", data)
+        return data
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -305,6 +406,18 @@ class FacePush:
         """The matched person's id (ciphertext when the match is encrypted)."""
         return self.match.person_id if self.match else None
 
+    def problem_for(self, serial: str) -> PushProblem | None:
+        """Why this push cannot be taken as a capture of the terminal ``serial``; None if it can."""
+        if self.sequence is None:
+            return PushProblem.BAD_SEQUENCE_NO
+        if self.device_sn is None:
+            return PushProblem.NO_DEVICE_SN
+        if self.device_sn != serial:
+            return PushProblem.FOREIGN_DEVICE_SN
+        if self.captured_at is None:
+            return PushProblem.BAD_CAP_TIME
+        return None
+
     @property
     def person_name(self) -> str | None:
         """The matched person's name (ciphertext when the match is encrypted)."""
@@ -377,6 +490,15 @@ type PushMessage = FacePush | Heartbeat | CommandResult | SipEvent | UnknownMess
 # Parsing
 # --------------------------------------------------------------------------------------------------
 
+_BOM: Final = b"\xef\xbb\xbf"
+_PLAIN_ECHO: Final = (int, str)
+_SHORT_MEDIA: Final = 256
+_MAX_FORMAT_TEXT: Final = 16
+_MAX_TIME_TEXT: Final = 40
+_MAX_ZONE_TEXT: Final = 64
+_MAX_CMD_TEXT: Final = 64
+_MAX_SEQUENCE_DIGITS: Final = 19
+
 _FACE_KEYS = frozenset(
     {
         "version", "cmd", "sequence_no", "cap_time", "timezone", "device_sn", "device_no",
@@ -410,9 +532,14 @@ _HEARTBEAT_KEYS = _STATION_KEYS | {"ip", "gps"}
 _SIP_KEYS = _STATION_KEYS | {"sip_event"}
 
 
-def _text(value: Any) -> str | None:
-    """Read an optional string; an empty one means "no information" and is None."""
-    return opt_str(value) or None
+def _text(value: Any, limit: int = MAX_EVENT_TEXT) -> str | None:
+    """Read an optional string under the rules; an empty one means "no information" and is None."""
+    if type(value) is str:  # the common case, at once
+        return clean_text(value, limit) if value else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and not in_range(value):
+        return None
+    text = opt_str(value)
+    return clean_text(text, limit) if text else None
 
 
 def _object(data: JsonObject, key: str, warnings: list[str]) -> JsonObject | None:
@@ -435,28 +562,33 @@ def _media_object(data: JsonObject, key: str, warnings: list[str]) -> JsonObject
     return obj
 
 
-def _decode(label: str, value: Any, warnings: list[str]) -> bytes | None:
-    """Decode base64 image or video data, or explain in `warnings` why it was dropped."""
+def _encoded(label: str, value: Any, warnings: list[str]) -> str | None:
+    """Keep base64 image or video text for decoding later, or explain why it was dropped.
+
+    A real picture is kilobytes long and decoded only when someone asks for it; short text is
+    checked at once, since only short text can be empty or no base64 at all for free.
+    """
     if not isinstance(value, str):
         warnings.append(f"The {label} carries no base64 data and was dropped")
         return None
-    try:
-        data = decode_base64(value)
-    except ValueError:
-        warnings.append(f"The {label} is not valid base64 and was dropped")
-        return None
-    if not data:
-        warnings.append(f"The {label} is empty and was dropped")
-        return None
-    return data
+    if len(value) < _SHORT_MEDIA:
+        try:
+            decoded = decode_base64(value)
+        except ValueError:
+            warnings.append(f"The {label} is not valid base64 and was dropped")
+            return None
+        if not decoded:
+            warnings.append(f"The {label} is empty and was dropped")
+            return None
+    return value
 
 
-def _image_format(declared: Any, data: bytes) -> str:
-    """Return the declared format in lower case, else the one the bytes show."""
-    if text := _text(declared):
-        return text.strip().lower()
-    detected = detect_image_format(data)
-    return detected.value if detected else "unknown"
+def _declared_format(value: Any) -> str | None:
+    """The declared image format in lower case."""
+    text = _text(value, _MAX_FORMAT_TEXT)
+    if text is None:
+        return None
+    return text.strip().lower() or None
 
 
 def _picture(data: JsonObject, key: str, warnings: list[str]) -> PushImage | None:
@@ -464,17 +596,17 @@ def _picture(data: JsonObject, key: str, warnings: list[str]) -> PushImage | Non
     obj = _media_object(data, key, warnings)
     if obj is None:
         return None
-    raw = _decode(f"image '{key}'", obj.get("data"), warnings)
-    if raw is None:
+    encoded = _encoded(f"image '{key}'", obj.get("data"), warnings)
+    if encoded is None:
         return None
     return PushImage(
-        format=_image_format(obj.get("format"), raw),
-        data=raw,
-        face_x=opt_int(obj.get("face_x")),
-        face_y=opt_int(obj.get("face_y")),
-        face_width=opt_int(obj.get("face_width")),
-        face_height=opt_int(obj.get("face_height")),
-        extra=unknown_fields(obj, _PIC_KEYS),
+        encoded=encoded,
+        declared_format=_declared_format(obj.get("format")),
+        face_x=clean_int(obj.get("face_x"), f"{key}.face_x", warnings),
+        face_y=clean_int(obj.get("face_y"), f"{key}.face_y", warnings),
+        face_width=clean_int(obj.get("face_width"), f"{key}.face_width", warnings),
+        face_height=clean_int(obj.get("face_height"), f"{key}.face_height", warnings),
+        extra=clean_extra(obj, _PIC_KEYS, f"'{key}'", warnings),
     )
 
 
@@ -483,15 +615,15 @@ def _video(data: JsonObject, warnings: list[str]) -> PushVideo | None:
     obj = _media_object(data, "video", warnings)
     if obj is None:
         return None
-    raw = _decode("video", obj.get("data"), warnings)
-    if raw is None:
+    encoded = _encoded("video", obj.get("data"), warnings)
+    if encoded is None:
         return None
     return PushVideo(
         start_time=_text(obj.get("start_time")),
         end_time=_text(obj.get("end_time")),
         format=_text(obj.get("format")),
-        data=raw,
-        extra=unknown_fields(obj, _VIDEO_KEYS),
+        encoded=encoded,
+        extra=clean_extra(obj, _VIDEO_KEYS, "'video'", warnings),
     )
 
 
@@ -502,21 +634,24 @@ def _match(data: JsonObject, warnings: list[str]) -> PushMatch | None:
         return None
     image: PushImage | None = None
     if obj.get("image") not in (None, ""):
-        raw = _decode("registered image 'match.image'", obj["image"], warnings)
-        if raw is not None:
-            image = PushImage(format=_image_format(obj.get("format"), raw), data=raw)
+        encoded = _encoded("registered image 'match.image'", obj["image"], warnings)
+        if encoded is not None:
+            image = PushImage(encoded=encoded, declared_format=_declared_format(obj.get("format")))
     return PushMatch(
         is_encryption=bool(opt_bool(obj.get("is_encryption"))),
-        person_id=_text(obj.get("person_id")),
-        person_name=_text(obj.get("person_name")),
-        person_role=opt_int(obj.get("person_role")),
+        # Name and id can become the last-person state: cut to a state's length.
+        person_id=_text(obj.get("person_id"), MAX_STATE_TEXT),
+        person_name=_text(obj.get("person_name"), MAX_STATE_TEXT),
+        person_role=clean_int(obj.get("person_role"), "match.person_role", warnings),
         image=image,
         # The document writes "origin " with a trailing space; the vendor's own model writes "origin".
         origin=_text(first_key(obj, "origin", "origin ")),
         person_attr=_text(obj.get("person_attr")),
         customer_text=_text(obj.get("customer_text")),
-        match_type=tuple(str_list(obj.get("match_type"))),
-        extra=unknown_fields(obj, _MATCH_KEYS),
+        match_type=tuple(
+            clean_text(text) for text in str_list(obj.get("match_type"))[:MAX_EXTRA_ITEMS]
+        ),
+        extra=clean_extra(obj, _MATCH_KEYS, "'match'", warnings),
     )
 
 
@@ -527,16 +662,16 @@ def _person(data: JsonObject, warnings: list[str]) -> PersonAttributes | None:
         return None
     return PersonAttributes(
         sex=_text(obj.get("sex")),
-        age=opt_int(obj.get("age")) or None,
+        age=clean_int(obj.get("age"), "person.age", warnings) or None,
         hat=_text(obj.get("hat")),
         temperature=opt_float(first_key(obj, "temperatur", "temperature")),
         has_mask=opt_bool(obj.get("has_mask")),
-        face_quality=opt_int(obj.get("face_quality")),
-        turn_angle=opt_int(obj.get("turn_angle")),
-        rotate_angle=opt_int(obj.get("rotate_angle")),
-        wg_card_id=opt_int(obj.get("wg_card_id")),
-        long_card_id=opt_int(obj.get("long_card_id")),
-        extra=unknown_fields(obj, _PERSON_KEYS),
+        face_quality=clean_int(obj.get("face_quality"), "person.face_quality", warnings),
+        turn_angle=clean_int(obj.get("turn_angle"), "person.turn_angle", warnings),
+        rotate_angle=clean_int(obj.get("rotate_angle"), "person.rotate_angle", warnings),
+        wg_card_id=clean_int(obj.get("wg_card_id"), "person.wg_card_id", warnings),
+        long_card_id=clean_card(obj.get("long_card_id"), "person.long_card_id", warnings),
+        extra=clean_extra(obj, _PERSON_KEYS, "'person'", warnings),
     )
 
 
@@ -546,7 +681,7 @@ def _id_card(data: JsonObject, warnings: list[str]) -> IdCard | None:
     if obj is None:
         return None
     values = {name: _text(obj.get(name)) for name in _ID_CARD_FIELDS}
-    return IdCard(**values, extra=unknown_fields(obj, _ID_CARD_KEYS))
+    return IdCard(**values, extra=clean_extra(obj, _ID_CARD_KEYS, "'id_card'", warnings))
 
 
 def _qr_code(data: JsonObject, warnings: list[str]) -> QrCode | None:
@@ -557,7 +692,7 @@ def _qr_code(data: JsonObject, warnings: list[str]) -> QrCode | None:
     return QrCode(
         qr_type=_text(obj.get("qr_type")),
         qr_data=_text(obj.get("qr_data")),
-        extra=unknown_fields(obj, _QR_KEYS),
+        extra=clean_extra(obj, _QR_KEYS, "'qr_code'", warnings),
     )
 
 
@@ -574,17 +709,23 @@ def _feature_data(data: JsonObject, warnings: list[str]) -> tuple[float, ...]:
 
 
 def _sequence(raw: int | str) -> int | None:
-    """Parse the sequence number; a string that is not an integer gives None."""
-    if isinstance(raw, int):
-        return raw
-    try:
-        return int(raw.strip())
-    except ValueError:
+    """A usable sequence number: a non-negative integer, or a string of digits, within 64 bits."""
+    if isinstance(raw, str):
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > _MAX_SEQUENCE_DIGITS:
+            return None
+        raw = int(raw)
+    return raw if 0 <= raw <= INT64_MAX else None
+
+
+def _device_sn(value: Any) -> str | None:
+    """The sending terminal's serial: a non-empty string, nothing else."""
+    if not isinstance(value, str) or not (text := value.strip()):
         return None
+    return clean_text(text)
 
 
 def _face_push(data: JsonObject) -> FacePush:
-    """Build a FacePush; only a missing `sequence_no` or `cap_time` refuses it."""
+    """Build a FacePush; only a `sequence_no` or `cap_time` that cannot be echoed refuses it."""
     sequence_no = data.get("sequence_no")
     if isinstance(sequence_no, bool) or not isinstance(sequence_no, int | str):
         raise FaceCaptureParseError(
@@ -597,24 +738,30 @@ def _face_push(data: JsonObject) -> FacePush:
             "The face push has no 'cap_time' string (it is needed to acknowledge it)"
         )
     warnings: list[str] = []
-    captured_at = parse_device_time(cap_time)
+    sequence = _sequence(sequence_no)
+    captured_at = parse_device_time(cap_time) if len(cap_time) <= _MAX_TIME_TEXT else None
     if captured_at is None:
-        warnings.append(f"'cap_time' {cap_time!r} is not a date and time")
+        warnings.append("'cap_time' is not a date and time")
+    device_sn = _device_sn(data.get("device_sn"))
     is_realtime = opt_bool(data.get("is_realtime"))
     return FacePush(
         sequence_no=sequence_no,
         cap_time=cap_time,
-        sequence=_sequence(sequence_no),
+        sequence=sequence,
         captured_at=captured_at,
-        timezone=_text(data.get("timezone")),
+        timezone=_text(data.get("timezone"), _MAX_ZONE_TEXT),
         version=_text(data.get("version")),
-        device_sn=_text(data.get("device_sn")),
+        device_sn=device_sn,
         device_no=_text(data.get("device_no")),
         addr_no=_text(data.get("addr_no")),
         addr_name=_text(data.get("addr_name")),
         is_realtime=True if is_realtime is None else is_realtime,
-        match_result=opt_int(data.get("match_result")),
-        match_failed_reason=opt_int(first_key(data, "match_failed_reson", "match_failed_reason")),
+        match_result=clean_int(data.get("match_result"), "match_result", warnings),
+        match_failed_reason=clean_int(
+            first_key(data, "match_failed_reson", "match_failed_reason"),
+            "match_failed_reson",
+            warnings,
+        ),
         match=_match(data, warnings),
         overall_pic=_picture(data, "overall_pic", warnings),
         closeup_pic=_picture(data, "closeup_pic", warnings),
@@ -624,8 +771,8 @@ def _face_push(data: JsonObject) -> FacePush:
         id_card=_id_card(data, warnings),
         qr_code=_qr_code(data, warnings),
         gps=GpsInfo.from_dict(_object(data, "gps", warnings)),
-        warnings=tuple(warnings),
-        extra=unknown_fields(data, _FACE_KEYS),
+        extra=clean_extra(data, _FACE_KEYS, "the push", warnings),
+        warnings=tuple(warnings),  # last: every reader above may have added one
     )
 
 
@@ -639,19 +786,19 @@ def _heartbeat(data: JsonObject) -> Heartbeat:
         addr_name=_text(data.get("addr_name")),
         version=_text(data.get("version")),
         gps=GpsInfo.from_dict(data.get("gps")),
-        extra=unknown_fields(data, _HEARTBEAT_KEYS),
+        extra=clean_extra(data, _HEARTBEAT_KEYS, "the heartbeat", []),
     )
 
 
 def _command_result(cmd: str, data: JsonObject) -> CommandResult:
-    """Build a CommandResult from a body with a `reply` key."""
+    """Build a CommandResult from a body with a `reply` key (its body is handed on as parsed)."""
     # 1.1.3 spells it command_id, 2.1.1.3 cammand_id.
     command_id = data.get("command_id", data.get("cammand_id"))
     if isinstance(command_id, bool) or not isinstance(command_id, int | str):
         command_id = None
     return CommandResult(
         cmd=cmd,
-        code=opt_int(data.get("code")),
+        code=clean_int(data.get("code"), "code", []),
         command_id=command_id,
         desc=_text(data.get("desc")),
         body=data,
@@ -667,27 +814,55 @@ def _sip_event(data: JsonObject) -> SipEvent:
         device_no=_text(data.get("device_no")),
         addr_no=_text(data.get("addr_no")),
         addr_name=_text(data.get("addr_name")),
-        extra=unknown_fields(data, _SIP_KEYS),
+        extra=clean_extra(data, _SIP_KEYS, "the SIP event", []),
     )
 
 
-def _load(body: bytes | str | Mapping[str, Any]) -> JsonObject:
-    """Decode a body into a JSON object (UTF-8, with or without a byte order mark)."""
+def _decode_json(raw: bytes | str) -> Any:
+    """Parse JSON bytes: orjson when it is there and accepts them, else the standard library.
+
+    The standard library also reads what orjson refuses and a terminal may still send (NaN,
+    lone surrogates in escapes, integers beyond 64 bits); the rules then clean those values.
+    """
+    if _orjson is not None:
+        try:
+            value = _orjson.loads(raw)
+        except _orjson.JSONDecodeError:
+            pass
+        else:
+            # orjson reads integers beyond 64 bits as floats: an echo of an odd sequence_no or
+            # cap_time would not be exact, so such a body is read again by the standard library.
+            if not isinstance(value, dict) or (
+                type(value.get("sequence_no", 0)) in _PLAIN_ECHO
+                and type(value.get("cap_time", "")) is str
+            ):
+                return value
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as err:
+        raise FaceCaptureParseError("The pushed body is not UTF-8 text") from err
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise FaceCaptureParseError("The pushed body is not valid JSON") from err
+
+
+def load_body(body: bytes | str | Mapping[str, Any]) -> JsonObject:
+    """Decode a pushed body into a JSON object (UTF-8, with or without a byte order mark).
+
+    Raises:
+        FaceCaptureParseError: the body is not UTF-8, not JSON, or not a JSON object.
+
+    """
     if isinstance(body, Mapping):
         return dict(body)
     if isinstance(body, bytes | bytearray | memoryview):
-        try:
-            text = bytes(body).decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise FaceCaptureParseError("The pushed body is not UTF-8 text") from err
+        raw = bytes(body)  # the same object when it is bytes already
+        value = _decode_json(raw[3:] if raw.startswith(_BOM) else raw)
     elif isinstance(body, str):
-        text = body.removeprefix("\ufeff")
+        value = _decode_json(body.removeprefix("\ufeff"))
     else:
         raise FaceCaptureParseError(f"A push cannot be read from {type(body).__name__}")
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError) as err:
-        raise FaceCaptureParseError("The pushed body is not valid JSON") from err
     if not isinstance(value, dict):
         raise FaceCaptureParseError(
             f"The pushed body is JSON but not an object ({type(value).__name__})"
@@ -695,22 +870,17 @@ def _load(body: bytes | str | Mapping[str, Any]) -> JsonObject:
     return value
 
 
-def parse_push(body: bytes | str | Mapping[str, Any]) -> PushMessage:
-    """Parse a body the terminal POSTed: raw bytes, text or an already decoded JSON object.
-
-    A body with a `reply` key is a command result; otherwise `cmd` (spaces around it ignored) says
-    what it is, and an unknown `cmd` gives an UnknownMessage.
+def parse_message(data: JsonObject) -> PushMessage:
+    """Turn a decoded body (see `load_body`) into one typed message.
 
     Raises:
-        FaceCaptureParseError: the body is not a JSON object with a string `cmd`, or a face push
-            lacks `sequence_no`/`cap_time`, or a SIP event lacks `sip_event`. Nothing else is raised.
+        FaceCaptureParseError: see `parse_push`.
 
     """
-    data = _load(body)
     cmd = data.get("cmd")
     if not isinstance(cmd, str):
         raise FaceCaptureParseError("The pushed body has no 'cmd' string")
-    cmd = cmd.strip()
+    cmd = clean_text(cmd.strip(), _MAX_CMD_TEXT)
     try:
         if "reply" in data:
             return _command_result(cmd, data)
@@ -727,9 +897,24 @@ def parse_push(body: bytes | str | Mapping[str, Any]) -> PushMessage:
         raise FaceCaptureParseError(
             f"The '{cmd}' push lacks the required field '{err.args[0]}'"
         ) from err
-    except ValueError as err:
-        # Only reachable with hand-built mappings, e.g. an int too long to turn into text.
-        raise FaceCaptureParseError(f"The '{cmd}' push holds an unusable value: {err}") from err
+    except (ValueError, TypeError, RecursionError) as err:
+        # Only reachable with hand-built mappings (keys that are not text, cycles, ...).
+        raise FaceCaptureParseError(f"The '{cmd}' push holds an unusable value") from err
+
+
+def parse_push(body: bytes | str | Mapping[str, Any]) -> PushMessage:
+    """Parse a body the terminal POSTed: raw bytes, text or an already decoded JSON object.
+
+    A body with a `reply` key is a command result; otherwise `cmd` (spaces around it ignored) says
+    what it is, and an unknown `cmd` gives an UnknownMessage.
+
+    Raises:
+        FaceCaptureParseError: the body is not a JSON object with a string `cmd`, or a face push
+            lacks a `sequence_no` (integer or string) or a `cap_time` string, or a SIP event lacks
+            `sip_event`. Nothing else is raised.
+
+    """
+    return parse_message(load_body(body))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -907,13 +1092,28 @@ def build_command(
 
 
 def dumps_ack(ack: Mapping[str, Any]) -> bytes:
-    """Serialise a reply as compact UTF-8 JSON.
+    """Serialise a reply as compact UTF-8 JSON (with orjson when it is there).
 
-    Text that cannot be UTF-8 (a lone surrogate the device sent as an escape) is sent back escaped,
-    so the echo stays exact.
+    Text that cannot be UTF-8 (a lone surrogate the device sent as an escape) and integers beyond
+    64 bits are written by the standard library, escaped, so the echo stays exact.
+
+    Raises:
+        ValueError: the reply holds a value JSON cannot carry (NaN, infinities).
+        TypeError: the reply holds a value that is not JSON at all.
+        RecursionError: the reply is nested beyond what can be written.
+
     """
-    text = json.dumps(ack, ensure_ascii=False, separators=(",", ":"))
+    for key in ("sequence_no", "cap_time"):
+        value = ack.get(key)
+        if not isinstance(value, str | int | None) and not echoable(value):
+            raise ValueError(f"'{key}' cannot be written back exactly")
+    if _orjson is not None:
+        try:
+            return _orjson.dumps(ack)
+        except _orjson.JSONEncodeError:
+            pass
+    text = json.dumps(ack, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(ack, separators=(",", ":")).encode("ascii")
+        return json.dumps(ack, separators=(",", ":"), allow_nan=False).encode("ascii")
