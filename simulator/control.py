@@ -12,6 +12,8 @@ Not protected by the device's Basic auth. Routes:
 - ``POST /_sim/push_target``: ``{"url": ...}`` like ``--push-url``.
 - ``POST /_sim/config_url``: ``{"url": ...}`` like ``--config-url`` (``null`` turns it off).
 - ``POST /_sim/fail_next``: ``{"cmd", "code", "desc"}`` like ``Simulator.fail_next``.
+- ``GET /_sim/door``: in online mode, what the gate did for each acknowledged capture.
+- ``POST /_sim/lose_acks``: ``{"count": n}``: the next n push ACKs are lost, so the push is resent.
 """
 
 from __future__ import annotations
@@ -140,6 +142,17 @@ def add_control_routes(app: web.Application, sim: Simulator) -> None:
         sim.fail_next(cmd, code, desc if isinstance(desc, str) else None)
         return web.json_response({"cmd": cmd, "code": code})
 
+    async def door(request: web.Request) -> web.Response:
+        return web.json_response(sim.door)
+
+    async def lose_acks(request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        count = body.get("count")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            return _error(400, "count must be a non-negative integer")
+        sim.pusher.lose_acks = count
+        return web.json_response({"count": count})
+
     routes: list[tuple[str, str, _Route]] = [
         ("POST", "/_sim/capture", capture),
         ("GET", "/_sim/state", state),
@@ -149,6 +162,8 @@ def add_control_routes(app: web.Application, sim: Simulator) -> None:
         ("POST", "/_sim/push_target", push_target),
         ("POST", "/_sim/config_url", config_url),
         ("POST", "/_sim/fail_next", fail_next),
+        ("GET", "/_sim/door", door),
+        ("POST", "/_sim/lose_acks", lose_acks),
     ]
     for method, path, handler in routes:
         app.router.add_route(method, path, handler)

@@ -189,6 +189,11 @@ class Simulator:
         return self.state.log
 
     @property
+    def door(self) -> list[dict[str, Any]]:
+        """In online mode: per acknowledged capture, whether the gate opened and what was shown."""
+        return [entry for entry in self.state.log if entry["kind"] == "door"]
+
+    @property
     def requests(self) -> list[dict[str, Any]]:
         """Every request body received (server and configuration client), in order."""
         return self.state.requests
@@ -205,6 +210,8 @@ class Simulator:
             "config_requests": len(self.config_client.request_times),
             "pending_pushes": len(self.pusher.queue),
             "acks": len(self.pusher.acks),
+            "match_mode": self.state.app_params["gate_control"].get("match_mode"),
+            "door_opened": sum(1 for entry in self.door if entry["opened"]),
             "clock": self.state.clock.text(),
             "requests": len(self.state.requests),
             "log_entries": len(self.state.log),

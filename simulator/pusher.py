@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import json
 import logging
 import random
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ _LOGGER = logging.getLogger(__name__)
 TTS_MAX_BYTES = 64
 HISTORY = 1000  # failures and heartbeat statuses kept
 _NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+ONLINE_MATCH_MODE = 2  # app params gate_control.match_mode: the server decides (document 2.3)
 
 
 def target_url(section: dict[str, Any], path_key: str) -> str | None:
@@ -141,6 +143,43 @@ def apply_ack_extras(state: DeviceState, ack: dict[str, Any]) -> None:
         )
 
 
+def in_online_mode(state: DeviceState) -> bool:
+    """Return True when the terminal leaves opening the gate to the server's ACK (match mode 2)."""
+    return bool(state.app_params["gate_control"].get("match_mode") == ONLINE_MATCH_MODE)
+
+
+def _ack_text(ack: dict[str, Any]) -> str | None:
+    """The first on-screen text an ACK carries, in any of its spellings."""
+    for key in ("text_display", "Text_display"):
+        item = ack.get(key)
+        if isinstance(item, dict) and isinstance(item.get("text"), str):
+            return str(item["text"])
+    items = ack.get("text_displays")
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("text"), str):
+                return str(item["text"])
+    return None
+
+
+def log_door(state: DeviceState, body: dict[str, Any], ack: dict[str, Any], ack_ms: float) -> None:
+    """In online mode, record what the door did for one capture: opened only on `gateway_ctrl`."""
+    gate = ack.get("gateway_ctrl")
+    opened = isinstance(gate, dict)
+    tts = ack.get("tts")
+    state.add_log(
+        "door",
+        sequence_no=body["sequence_no"],
+        realtime=body.get("is_realtime") == 1,
+        opened=opened,
+        relay=gate.get("device_no") if isinstance(gate, dict) else None,
+        person_id=gate.get("person_id") if isinstance(gate, dict) else None,
+        text=_ack_text(ack),
+        tts=tts.get("text") if isinstance(tts, dict) else None,
+        ack_ms=round(ack_ms, 1),
+    )
+
+
 @dataclass
 class PushFaults:
     """What goes wrong on the way to the server, for soak tests of the receiving side.
@@ -208,6 +247,8 @@ class Pusher:
         self.failures: deque[dict[str, Any]] = deque(maxlen=HISTORY)
         self.heartbeats: deque[int] = deque(maxlen=HISTORY)
         self.link_ok = True
+        # Valid ACKs thrown away as if the connection broke on the way back: the push is resent.
+        self.lose_acks = 0
         self.faults = PushFaults()
         self.duplicate_replies_bad = 0
         self._sequence_no = 0
@@ -289,16 +330,21 @@ class Pusher:
                 reason = "body aborted half-way (fault)"
             else:
                 item.attempts += 1
+                started = time.perf_counter()
                 try:
                     status, text = await self._post(url, item.data)
                 except _NETWORK_ERRORS as err:
                     reason = f"{type(err).__name__}"
                 else:
+                    ack_ms = (time.perf_counter() - started) * 1000
                     ack, reason = check_ack(item.body, status, text)
+                    if ack is not None and self.lose_acks > 0:
+                        self.lose_acks -= 1
+                        ack, reason = None, "ACK lost on the way back"
                     if ack is not None and self.faults.happens("lose_ack"):
                         reason = "ACK lost (fault)"
                     elif ack is not None:
-                        self._accept(item, ack)
+                        self._accept(item, ack, ack_ms)
                         if self.faults.happens("duplicate"):
                             await self._send_duplicate(url, item)
                         continue
@@ -338,13 +384,15 @@ class Pusher:
         if check_ack(item.body, status, text)[0] is None:
             self.duplicate_replies_bad += 1
 
-    def _accept(self, item: PushItem, ack: dict[str, Any]) -> None:
+    def _accept(self, item: PushItem, ack: dict[str, Any], ack_ms: float) -> None:
         self.queue.popleft()
         self.link_ok = True
         item.record["upload_state"] = 1
         self.acks.append(ack)
         _LOGGER.debug("push %s acknowledged", item.body["sequence_no"])
         apply_ack_extras(self._state, ack)
+        if in_online_mode(self._state):
+            log_door(self._state, item.body, ack, ack_ms)
 
     async def _heartbeat_loop(self) -> None:
         while True:

@@ -1,7 +1,9 @@
 """The facecapture integration: face-recognition access terminals (Face Capture Http API).
 
 Where things happen: a push enters in ``webhook.py``, becomes an event in ``captures.py``;
-polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``.
+polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``; Home
+Assistant decides access in ``access.py`` and keeps the terminal in online mode in
+``online_mode.py``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
+from .access import AccessControl, AccessPolicy
 from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,
@@ -60,6 +63,7 @@ from .coordinator import (
 )
 from .guest_pass_views import GuestPassQrView
 from .guest_passes import async_setup_guest_passes
+from .online_mode import OnlineMode, async_restore_match_mode
 from .person_directory import PersonDirectory
 from .person_links import linked_person, person_links
 from .picture_views import async_register_views
@@ -190,6 +194,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     )
     history = await _async_setup_history(hass, entry, client, captures, serial)
     push_target = PushTarget(hass, entry, client)
+    access = AccessControl(
+        hass,
+        title=entry.title,
+        serial=serial,
+        policy=AccessPolicy.from_options(entry.options),
+        fever_limit=captures.fever_limit,
+        describe=captures.async_describe,
+        device_id=lambda: device.id,
+    )
+    online_mode = OnlineMode(hass, entry, client)
     directory = PersonDirectory(
         hass,
         client,
@@ -203,6 +217,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         coordinator=coordinator,
         captures=captures,
         push_target=push_target,
+        access=access,
+        online_mode=online_mode,
         directory=directory,
         serial=serial,
         version=version,
@@ -215,6 +231,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     except FaceCaptureError as err:
         # Not fatal: captures still arrive if the target was right, and each poll re-checks it.
         LOGGER.warning("Could not set the push target of %s: %s", entry.title, err)
+    try:
+        await online_mode.async_configure()
+    except FaceCaptureError as err:
+        # Not fatal either: each poll re-checks the match mode and offers a repair.
+        LOGGER.warning("Could not set the match mode of %s: %s", entry.title, err)
 
     def check_push_health() -> None:
         # A failed poll still calls listeners, with the previous state: nothing new to judge.
@@ -222,9 +243,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
             return
         state = coordinator.data
         push_target.async_check(state.app_params, state.undelivered, captures.last_message_at)
+        online_mode.async_check(state.app_params)
 
     entry.async_on_unload(coordinator.async_add_listener(check_push_health))
     entry.async_on_unload(push_target.async_clear_issues)
+    entry.async_on_unload(online_mode.async_clear_issues)
     _follow_persons(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
@@ -313,9 +336,11 @@ async def async_migrate_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
-    """Point the terminal away from Home Assistant; delete captures and persons kept on disk."""
+    """Point the terminal away, give it its own match mode back, delete what was kept on disk."""
+    client = client_for(hass, entry)
     await SeenCaptures(hass, entry.entry_id).async_remove()
-    await async_point_away(hass, entry, client_for(hass, entry))
+    await async_point_away(hass, entry, client)
+    await async_restore_match_mode(hass, entry, client)
     await PersonDirectory.async_remove_store(hass, entry.entry_id)
     if entry.unique_id:
         await hass.async_add_executor_job(shutil.rmtree, captures_root(hass, entry.unique_id), True)

@@ -17,6 +17,7 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
+from .access import AccessDecision, terminal_decision
 from .api.push import FacePush, FaceResult
 from .const import EVENT_FACE
 from .device_time import device_time_to_utc
@@ -32,6 +33,7 @@ class Capture:
     push: FacePush
     captured_at: datetime
     received_at: datetime
+    access: AccessDecision | None = None
 
     @property
     def result(self) -> FaceResult:
@@ -53,6 +55,9 @@ def capture_event_data(
     temperature = person.temperature if person and person.temperature else None
     match = push.match
     reason = push.failure_reason
+    access = capture.access or terminal_decision(push)
+    # Which pass was shown, by its id (never its token), and which of its uses this was.
+    guest_pass = access.guest_pass.event_data() if access.guest_pass else {}
     return {
         "device_id": device_id,
         "serial": serial,
@@ -77,6 +82,10 @@ def capture_event_data(
         "wg_card_id": person.wg_card_id if person else None,
         "long_card_id": person.long_card_id if person else None,
         "qr_code": public_qr_data(push),
+        "decision": str(access.decision),
+        "decided_by": str(access.decided_by),
+        "decision_reason": access.reason,
+        **guest_pass,
     }
 
 
@@ -151,9 +160,13 @@ class CaptureHub:
         return remove
 
     @callback
-    def async_accept(self, push: FacePush, captured_at: datetime) -> Capture:
+    def async_accept(
+        self, push: FacePush, captured_at: datetime, access: AccessDecision | None = None
+    ) -> Capture:
         """Take a new, usable capture; it is published as soon as the webhook has answered."""
-        capture = Capture(push=push, captured_at=captured_at, received_at=dt_util.utcnow())
+        capture = Capture(
+            push=push, captured_at=captured_at, received_at=dt_util.utcnow(), access=access
+        )
         self.problems.async_good()
         # call_soon keeps the order of arrival and runs once the handler has returned its reply.
         self.hass.loop.call_soon(self._async_publish, capture)
@@ -173,12 +186,28 @@ class CaptureHub:
 
         return remove
 
-    @callback
-    def async_process(self, push: FacePush) -> None:
-        """Publish a new capture at once (its time read from the push, else the time of arrival)."""
+    def _capture(self, push: FacePush, access: AccessDecision | None) -> Capture:
         now = dt_util.utcnow()
         captured_at = device_time_to_utc(push.captured_at, push.timezone) or now
-        self._async_publish(Capture(push=push, captured_at=captured_at, received_at=now))
+        return Capture(push=push, captured_at=captured_at, received_at=now, access=access)
+
+    @callback
+    def async_describe(self, push: FacePush) -> dict[str, Any]:
+        """The event data of a capture not yet decided (the variables an access script gets)."""
+        data = capture_event_data(
+            self._capture(push, None),
+            device_id=self._device_id(),
+            serial=self.serial,
+            fever_limit=self.fever_limit(),
+        )
+        for key in ("decision", "decided_by", "decision_reason"):
+            data.pop(key)
+        return data
+
+    @callback
+    def async_process(self, push: FacePush, access: AccessDecision | None = None) -> None:
+        """Publish a new capture at once (its time read from the push, else the time of arrival)."""
+        self._async_publish(self._capture(push, access))
 
     @callback
     def _async_publish(self, capture: Capture) -> None:

@@ -47,6 +47,53 @@ ISSUE_PUSH_TARGET_CHANGED: Final = "push_target_changed"
 ISSUE_PUSH_NOT_ARRIVING: Final = "push_not_arriving"
 ISSUE_NO_URL: Final = "no_push_url"
 
+# Who decides access (document 2.3 match_mode): the terminal itself, or Home Assistant in the ACK.
+CONF_ACCESS_DECIDER: Final = "access_decider"
+DECIDER_TERMINAL: Final = "terminal"
+DECIDER_HOME_ASSISTANT: Final = "home_assistant"
+DEFAULT_ACCESS_DECIDER: Final = DECIDER_TERMINAL
+
+# The built-in policy and the script hook (options; used only when Home Assistant decides).
+CONF_ACCESS_ALLOW: Final = "access_allow"
+ALLOW_WHITELISTED: Final = "whitelisted"
+ALLOW_RECOGNIZED: Final = "recognized"
+ALLOW_NOBODY: Final = "nobody"
+CONF_DENY_FEVER: Final = "deny_fever"
+CONF_DENY_NO_MASK: Final = "deny_no_mask"
+CONF_DENY_BLACKLISTED: Final = "deny_blacklisted"
+CONF_ACCESS_ENTITY: Final = "access_entity"
+CONF_ACCESS_RELAY: Final = "access_relay"
+CONF_TEXT_GRANTED: Final = "text_granted"
+CONF_TEXT_DENIED: Final = "text_denied"
+CONF_ACCESS_SCRIPT: Final = "access_script"
+CONF_ACCESS_DEADLINE: Final = "access_deadline"
+CONF_ACCESS_FALLBACK: Final = "access_fallback"
+FALLBACK_DENY: Final = "deny"
+FALLBACK_WHITELISTED: Final = "whitelisted"
+
+DEFAULT_ACCESS_ALLOW: Final = ALLOW_WHITELISTED
+DEFAULT_DENY_FEVER: Final = True
+DEFAULT_DENY_NO_MASK: Final = False
+DEFAULT_DENY_BLACKLISTED: Final = True
+DEFAULT_ACCESS_RELAY: Final = 1
+DEFAULT_TEXT_GRANTED: Final = "Welcome, {name}"
+DEFAULT_TEXT_DENIED: Final = "Access denied"
+DEFAULT_ACCESS_DEADLINE: Final = 1.0
+MIN_ACCESS_DEADLINE: Final = 0.2
+MAX_ACCESS_DEADLINE: Final = 3.0
+DEFAULT_ACCESS_FALLBACK: Final = FALLBACK_DENY
+
+DATA_PREVIOUS_MATCH_MODE: Final = "previous_match_mode"
+"""Entry data: the terminal's match mode before Home Assistant took the decision over."""
+
+MATCH_MODE_ONLINE: Final = 2
+MATCH_MODE_AUTOMATIC: Final = 1
+
+DECISIONS_REMEMBERED: Final = 512
+"""How many decided captures are remembered, so that a retransmission gets the same answer."""
+
+ISSUE_MATCH_MODE_CHANGED: Final = "match_mode_changed"
+
 CONF_KEEP_CAPTURES_DAYS: Final = "keep_captures_days"
 """Days the captures' pictures stay on disk; 0 (the default) keeps nothing on disk."""
 DEFAULT_KEEP_CAPTURES_DAYS: Final = 0

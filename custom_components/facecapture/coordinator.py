@@ -32,8 +32,10 @@ from .const import DEFAULT_FEVER_LIMIT, DOMAIN, LOGGER, UPDATE_INTERVAL
 from .device_time import device_time_to_utc
 
 if TYPE_CHECKING:
+    from .access import AccessControl
     from .capture_history import CaptureHistory
     from .captures import CaptureHub
+    from .online_mode import OnlineMode
     from .person_directory import PersonDirectory
     from .push_target import PushTarget
 
@@ -46,6 +48,8 @@ class FaceCaptureData:
     coordinator: FaceCaptureCoordinator
     captures: CaptureHub
     push_target: PushTarget
+    access: AccessControl
+    online_mode: OnlineMode
     directory: PersonDirectory
     serial: str
     version: VersionInfo | None

@@ -1,4 +1,6 @@
-"""Device triggers: a face recognized (anyone, or one person), a stranger, a denial, fever, no mask.
+"""Device triggers: faces recognized, strangers, denials, fever, no mask, access granted by HA.
+
+"Access granted by Home Assistant" is offered while Home Assistant decides access (online mode).
 
 A person is picked by name from the terminal's person directory; the stored value is their id.
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import inspect
 from typing import Any, Final
 
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
@@ -22,11 +25,12 @@ from homeassistant.const import (
     CONF_PLATFORM,
     CONF_TYPE,
 )
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
+from .access import DecidedBy, Decision
 from .api.push import FaceResult
 from .const import CONF_PERSON_ID, DOMAIN, EVENT_FACE
 from .coordinator import TerminalState
@@ -37,6 +41,7 @@ TRIGGER_STRANGER: Final = "stranger"
 TRIGGER_DENIED: Final = "denied"
 TRIGGER_FEVER: Final = "fever"
 TRIGGER_NO_MASK: Final = "no_mask"
+TRIGGER_ACCESS_GRANTED: Final = "access_granted"
 
 
 def _always(_state: TerminalState | None) -> bool:
@@ -63,6 +68,8 @@ class FaceTrigger:
     """May be narrowed to one person, picked by name from the terminal's person directory."""
     offered_fn: Callable[[TerminalState | None], bool] = _always
     """Whether the terminal, in its current settings, can ever fire it."""
+    home_assistant_decides: bool = False
+    """Only for decisions Home Assistant made (online mode): offered only while it decides."""
 
 
 # A terminal that does not check masks cannot tell whether one is worn: a "no mask" trigger
@@ -75,6 +82,12 @@ TRIGGERS: Final[tuple[FaceTrigger, ...]] = (
     FaceTrigger(type=TRIGGER_DENIED, event_data={"result": str(FaceResult.DENIED)}, person=True),
     FaceTrigger(type=TRIGGER_FEVER, event_data={"fever": True}, offered_fn=_checks_fever),
     FaceTrigger(type=TRIGGER_NO_MASK, event_data={"mask": False}, offered_fn=_checks_mask),
+    FaceTrigger(
+        type=TRIGGER_ACCESS_GRANTED,
+        event_data={"decision": str(Decision.GRANTED)},
+        person=True,
+        home_assistant_decides=True,
+    ),
 )
 TRIGGERS_BY_TYPE: Final = {trigger.type: trigger for trigger in TRIGGERS}
 # Kept for readers of the older names.
@@ -115,6 +128,11 @@ async def async_get_triggers(hass: HomeAssistant, device_id: str) -> list[dict[s
         }
         for trigger in TRIGGERS
         if trigger.offered_fn(state)
+        and not (
+            trigger.home_assistant_decides
+            and entry is not None
+            and not entry.runtime_data.access.home_assistant_decides
+        )
     ]
 
 
@@ -146,6 +164,8 @@ async def async_attach_trigger(
     }
     if person_id := config.get(CONF_PERSON_ID):
         event_data[CONF_PERSON_ID] = person_id
+    if TRIGGERS_BY_TYPE[config[CONF_TYPE]].home_assistant_decides:
+        action = _decided_by_home_assistant(action)
     event_config = event_trigger.TRIGGER_SCHEMA(
         {
             CONF_PLATFORM: "event",
@@ -156,3 +176,19 @@ async def async_attach_trigger(
     return await event_trigger.async_attach_trigger(
         hass, event_config, action, trigger_info, platform_type="device"
     )
+
+
+def _decided_by_home_assistant(action: TriggerActionType) -> TriggerActionType:
+    """Run ``action`` only for decisions Home Assistant made.
+
+    An event trigger matches single values, and three deciders count as Home Assistant.
+    """
+
+    async def filtered(run_variables: dict[str, Any], context: Context | None = None) -> Any:
+        event = run_variables["trigger"]["event"]
+        if event.data.get("decided_by") == DecidedBy.TERMINAL:
+            return None
+        result = action(run_variables, context)
+        return await result if inspect.isawaitable(result) else result
+
+    return filtered

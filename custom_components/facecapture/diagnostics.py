@@ -162,6 +162,14 @@ async def async_get_config_entry_diagnostics(
                 else None,
                 "last_push": captures.last_event,
             },
+            "access": {
+                "home_assistant_decides": runtime.access.home_assistant_decides,
+                "terminal_match_mode": runtime.online_mode.terminal_mode,
+                "online_mode_kept": runtime.online_mode.matches,
+                "decided": runtime.access.decided,
+                "repeated": runtime.access.repeated,
+                "fallbacks": runtime.access.fallbacks,
+            },
             # How the person directory keeps up, never who is in it.
             "person_directory": {
                 "persons": len(runtime.directory.persons),

@@ -1,4 +1,8 @@
-"""Logbook: each capture as a sentence, "Front gate recognized Alice (score 92)"."""
+"""Logbook: each capture as a sentence, "Front gate recognized Alice (score 92)".
+
+When Home Assistant decides access, the sentence says what it decided: "Front gate let Alice in",
+"Front gate turned Bob away: outside schedule", "Front gate let guest Carol in, use 1 of 2".
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,11 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 
+from .access import DecidedBy, Decision, DenyReason, guest_pass_reason
 from .api.push import FaceResult, FailureReason
 from .const import DOMAIN, EVENT_FACE
 from .event import FACE_EVENT
+from .guest_passes import SCREEN_TEXTS
 from .person_links import person_name
 
 FALLBACK_NAME = "Face terminal"
@@ -39,6 +45,22 @@ REASONS: dict[str, str] = {
 }
 """How a refusal reads in the logbook; a reason newer firmware adds reads as its slug."""
 
+ACCESS_REASONS: dict[str, str] = {
+    DenyReason.NOBODY_ALLOWED: "nobody may enter",
+    DenyReason.NOT_RECOGNIZED: "not recognized",
+    DenyReason.NOT_WHITELISTED: "not on the whitelist",
+    DenyReason.BLACKLISTED: "on the blacklist",
+    DenyReason.FEVER: "fever",
+    DenyReason.NO_MASK: "no mask",
+    DenyReason.OUTSIDE_SCHEDULE: "outside schedule",
+    DenyReason.SCRIPT: "the access script said no",
+    DenyReason.TIMEOUT: "no decision in time",
+    DenyReason.ERROR: "the decision failed",
+    DenyReason.LATE_RETRANSMISSION: "resent too late",
+    **{guest_pass_reason(rejection): words.lower() for rejection, words in SCREEN_TEXTS.items()},
+}
+"""How Home Assistant's refusals read; a script's own reason reads as the script wrote it."""
+
 
 def _who(data: Mapping[str, Any]) -> str:
     """The person's name, else their id, else a neutral word."""
@@ -49,10 +71,37 @@ def _who(data: Mapping[str, Any]) -> str:
     return "someone"
 
 
+def _reason_words(reason: str) -> str:
+    return ACCESS_REASONS.get(reason) or REASONS.get(reason) or reason.replace("_", " ")
+
+
+def _use(data: Mapping[str, Any]) -> str:
+    """Which use of a guest pass this was: ", use 1 of 2", or ", use 3" for an unlimited one."""
+    if (use := data.get("use")) is None:
+        return ""
+    return f", use {use} of {uses}" if (uses := data.get("uses")) else f", use {use}"
+
+
+def _describe_decision(data: Mapping[str, Any]) -> str:
+    """What Home Assistant decided, for a real-time capture it decided."""
+    who = _who(data) if data.get("result") != FaceResult.STRANGER else "a stranger"
+    if data.get("decision") == Decision.GRANTED:
+        if data.get("guest_pass") and not data.get("guest_pass_rejection"):
+            return f"let guest {data.get('guest_name') or 'someone'} in{_use(data)}"
+        return f"let {who} in"
+    message = f"turned {who} away"
+    if reason := data.get("decision_reason"):
+        message += f": {_reason_words(str(reason))}"
+    return message
+
+
 def describe_capture(data: Mapping[str, Any]) -> str:
     """What happened, as the rest of a sentence that starts with the terminal's name."""
     result = data.get("result")
-    if result == FaceResult.RECOGNIZED:
+    decided_by = data.get("decided_by")
+    if data.get("realtime") is not False and decided_by not in (None, DecidedBy.TERMINAL):
+        message = _describe_decision(data)
+    elif result == FaceResult.RECOGNIZED:
         message = f"recognized {_who(data)}"
         if data.get("score") is not None:
             message += f" (score {data['score']})"
@@ -64,7 +113,7 @@ def describe_capture(data: Mapping[str, Any]) -> str:
         message = "saw a stranger"
     else:
         message = "detected a face"
-    if data.get("fever"):
+    if data.get("fever") and data.get("decision_reason") != DenyReason.FEVER:
         message += ", with fever"
     if data.get("realtime") is False and (captured_at := _local(data.get("captured_at"))):
         message += f" (delivered late; captured {captured_at:%Y-%m-%d %H:%M:%S})"

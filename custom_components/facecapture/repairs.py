@@ -1,4 +1,4 @@
-"""Fix flows: put the terminal's push target back when someone changed it."""
+"""Fix flows: put the terminal's push target, or its online match mode, back when changed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
 from .api import FaceCaptureError
+from .const import ISSUE_MATCH_MODE_CHANGED
 from .coordinator import FaceCaptureConfigEntry
 
 
@@ -19,6 +20,10 @@ class PushTargetRepairFlow(RepairsFlow):
     def __init__(self, entry_id: str) -> None:
         """Fix the issue of one entry."""
         self.entry_id = entry_id
+
+    async def _async_fix(self, entry: FaceCaptureConfigEntry) -> bool:
+        """Write the setting again; True when the terminal kept it."""
+        return await entry.runtime_data.push_target.async_configure()
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
@@ -38,7 +43,7 @@ class PushTargetRepairFlow(RepairsFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                if await entry.runtime_data.push_target.async_configure():
+                if await self._async_fix(entry):
                     return self.async_create_entry(data={})
                 errors["base"] = "not_kept"
             except FaceCaptureError:
@@ -52,9 +57,19 @@ class PushTargetRepairFlow(RepairsFlow):
         )
 
 
+class MatchModeRepairFlow(PushTargetRepairFlow):
+    """Confirm, then put the terminal in online mode again."""
+
+    async def _async_fix(self, entry: FaceCaptureConfigEntry) -> bool:
+        """Set the online match mode again; True when the terminal kept it."""
+        return await entry.runtime_data.online_mode.async_configure()
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    """Create the fix flow of a push target issue."""
-    entry_id = (data or {}).get("entry_id")
-    return PushTargetRepairFlow(str(entry_id))
+    """Create the fix flow of a push target or match mode issue."""
+    entry_id = str((data or {}).get("entry_id"))
+    if issue_id.startswith(ISSUE_MATCH_MODE_CHANGED):
+        return MatchModeRepairFlow(entry_id)
+    return PushTargetRepairFlow(entry_id)

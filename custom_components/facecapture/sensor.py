@@ -24,6 +24,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .access import Decision, terminal_decision
 from .api.push import FaceResult
 from .captures import Capture
 from .const import CONF_HA_PERSON, CONF_PERSON_ID
@@ -52,6 +53,7 @@ class FaceCapturePushSensorDescription(SensorEntityDescription):
     value_fn: Callable[[Capture], StateValue]
     applies_fn: Callable[[Capture], bool] = lambda _capture: True
     attributes_fn: Callable[[Capture], Mapping[str, Any]] | None = None
+    restored_attributes: tuple[str, ...] = ("person_id", "score")
 
 
 POLLED_SENSORS: tuple[FaceCaptureSensorDescription, ...] = (
@@ -97,6 +99,16 @@ def _temperature(capture: Capture) -> float | None:
     return round(person.temperature, 2) if person and person.temperature else None
 
 
+def _access(capture: Capture) -> Mapping[str, Any]:
+    access = capture.access or terminal_decision(capture.push)
+    return {
+        "decided_by": str(access.decided_by),
+        "reason": access.reason,
+        "person_id": capture.push.person_id,
+        "person_name": capture.push.person_name,
+    }
+
+
 PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
     FaceCapturePushSensorDescription(
         key="last_person",
@@ -117,6 +129,15 @@ PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
         suggested_display_precision=1,
         applies_fn=lambda capture: _temperature(capture) is not None,
         value_fn=_temperature,
+    ),
+    FaceCapturePushSensorDescription(
+        key="last_decision",
+        translation_key="last_decision",
+        device_class=SensorDeviceClass.ENUM,
+        options=[str(decision) for decision in Decision],
+        value_fn=lambda capture: str((capture.access or terminal_decision(capture.push)).decision),
+        attributes_fn=_access,
+        restored_attributes=("decided_by", "reason", "person_id", "person_name"),
     ),
     FaceCapturePushSensorDescription(
         key="last_capture",
@@ -173,11 +194,10 @@ class FaceCapturePushSensor(FaceCapturePushEntity, RestoreSensor):
         await super().async_added_to_hass()
         if (last := await self.async_get_last_sensor_data()) is not None:
             self._attr_native_value = last.native_value
-        if (
-            state := await self.async_get_last_state()
-        ) is not None and self.entity_description.attributes_fn:
+        description = self.entity_description
+        if (state := await self.async_get_last_state()) is not None and description.attributes_fn:
             self._attr_extra_state_attributes = {
-                key: state.attributes.get(key) for key in ("person_id", "score")
+                key: state.attributes.get(key) for key in description.restored_attributes
             }
 
     @callback

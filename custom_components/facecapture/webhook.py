@@ -21,6 +21,7 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
+from .access import AccessDecision
 from .api.echo import SCAN_BYTES, Echo, body_echo, scan_echo
 from .api.errors import FaceCaptureParseError
 from .api.push import (
@@ -195,7 +196,7 @@ class PushReceiver:
             return _salvaged(echo, UNREADABLE_REPLY)
 
         if isinstance(message, FacePush):
-            return _reply(self._async_answer_face(message))
+            return _reply(await self._async_answer_face(message))
         captures = self.entry.runtime_data.captures
         captures.async_mark_alive()
         if isinstance(message, CommandResult):
@@ -208,8 +209,7 @@ class PushReceiver:
         LOGGER.debug("%s sent a message of a kind this integration does not use", self.entry.title)
         return _reply({"reply": "ACK", "cmd": message.cmd, "code": 0})
 
-    @callback
-    def _async_answer_face(self, push: FacePush) -> dict[str, Any]:
+    async def _async_answer_face(self, push: FacePush) -> dict[str, Any]:
         """Decide what a face push is (unusable, a retransmission or a new capture) and answer it."""
         runtime = self.entry.runtime_data
         captures = runtime.captures
@@ -224,15 +224,22 @@ class PushReceiver:
                 captures.async_mark_alive()
             self.problems.async_report(problem or PushProblem.BAD_CAP_TIME)
             return self.face_ack(push, None)
-        if not captures.async_check_new(push):
-            return self.face_ack(push, None)
-        return self.face_ack(push, captures.async_accept(push, captured_at))
+        new = captures.async_check_new(push)
+        # Within the access deadline, never raising; a retransmission gets the same answer.
+        decision = await runtime.access.async_decide(push, new=new)
+        capture = captures.async_accept(push, captured_at, decision) if new else None
+        return self.face_ack(push, capture, decision)
 
     @callback
-    def face_ack(self, push: FacePush, capture: Capture | None) -> dict[str, Any]:
+    def face_ack(
+        self, push: FacePush, capture: Capture | None, decision: AccessDecision | None = None
+    ) -> dict[str, Any]:
         """The ACK of a face push: the one place where an answer beyond "received" plugs in.
 
         ``capture`` is the new capture being published, or None for a retransmission or a push
-        that is no usable capture (those are acknowledged so that the terminal moves on).
+        that is no usable capture (those are acknowledged so that the terminal moves on, and
+        never open anything). ``decision`` is Home Assistant's access decision, if it decides.
         """
-        return ack_for(push)
+        if decision is None:
+            return ack_for(push)
+        return ack_for(push, **decision.ack_options(push))

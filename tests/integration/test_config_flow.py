@@ -23,6 +23,7 @@ from custom_components.facecapture.api import (
 )
 from custom_components.facecapture.config_flow import _check_placeholder
 from custom_components.facecapture.const import (
+    CONF_ACCESS_DECIDER,
     CONF_KEEP_CAPTURES_DAYS,
     CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
@@ -31,6 +32,7 @@ from custom_components.facecapture.const import (
     CONF_TTS_ENGINE,
     CONF_TTS_LANGUAGE,
     CONF_WEBHOOK_ID,
+    DECIDER_TERMINAL,
     DOMAIN,
 )
 from simulator import Simulator
@@ -302,6 +304,7 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_TTS_ENGINE,
         CONF_TTS_LANGUAGE,
         CONF_KEEP_PERSONS,
+        CONF_ACCESS_DECIDER,
     }
     options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
     result = await hass.config_entries.options.async_configure(
@@ -316,6 +319,7 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         **options,
         CONF_PUSH_URL: "http://192.168.1.10:8123",
         CONF_KEEP_PERSONS: False,
+        CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }
 
 
@@ -334,6 +338,7 @@ async def test_options_without_override(
         CONF_PUSH_REMOTE: True,
         CONF_KEEP_CAPTURES_DAYS: 0,  # the default: nothing on disk
         CONF_KEEP_PERSONS: False,
+        CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }
 
 

@@ -111,9 +111,10 @@ async def test_triggers_of_unloaded_terminal(
     device_id = terminal_device_id(hass)
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     triggers = await _device_triggers(hass, device_id)
-    assert [trigger[CONF_TYPE] for trigger in triggers] == ALL_TYPES
+    every_type = [*ALL_TYPES, "access_granted"]
+    assert [trigger[CONF_TYPE] for trigger in triggers] == every_type
     unknown = await async_get_triggers(hass, "no-such-device")
-    assert [trigger[CONF_TYPE] for trigger in unknown] == ALL_TYPES
+    assert [trigger[CONF_TYPE] for trigger in unknown] == every_type
 
 
 PERSON_DROPDOWN = [
@@ -312,6 +313,8 @@ async def test_other_terminal_does_not_fire(
 @pytest.mark.parametrize("trigger_type", ["stranger", "fever", "no_mask"])
 def test_person_id_only_for_matched_results(trigger_type: str) -> None:
     """A person id makes no sense for a stranger, a fever or a bare face: the config is refused."""
-    with pytest.raises(vol.Invalid, match="person_id applies only to denied, recognized"):
+    with pytest.raises(
+        vol.Invalid, match="person_id applies only to access_granted, denied, recognized"
+    ):
         TRIGGER_SCHEMA(_trigger("abc", trigger_type, person_id="1001"))
     assert TRIGGER_SCHEMA(_trigger("abc", "denied", person_id=" 1001 "))["person_id"] == "1001"
