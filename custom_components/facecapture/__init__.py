@@ -246,6 +246,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
         policy=AccessPolicy.from_options(entry.options),
         fever_limit=captures.fever_limit,
         describe=captures.async_describe,
+        device_id=lambda: device.id,
     )
     online_mode = OnlineMode(hass, entry, client)
     directory = PersonDirectory(

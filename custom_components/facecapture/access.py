@@ -11,7 +11,10 @@ gate only when the ACK carries ``gateway_ctrl`` (document 2.2.1.2). The webhook 
   ACK still leaves in time, and one warning is logged (at most one per ``WARNING_INTERVAL``);
 - decisions are remembered by capture, so that a retransmission (the terminal did not get the
   first ACK and so did not open) gets the same ACK without running the policy or the script
-  again; a catch-up capture (``is_realtime`` 0) never opens anything.
+  again; a catch-up capture (``is_realtime`` 0) never opens anything;
+- a capture carrying a guest pass's QR code (``guest_passes.py``) opens for a valid pass, which
+  counts one use, once per capture; an invalid pass turns away whoever the face policy would not
+  have let in anyway.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ from .const import (
     MAX_ACCESS_DEADLINE,
     MIN_ACCESS_DEADLINE,
 )
+from .guest_passes import PassCheck, PassRejection, guest_passes
 
 ROLE_WHITELIST = 1
 ROLE_BLACKLIST = 2
@@ -119,6 +123,14 @@ class DenyReason(StrEnum):
     LATE_RETRANSMISSION = "late_retransmission"
 
 
+GUEST_PASS_REASON_PREFIX = "guest_pass_"  # noqa: S105 - a reason's prefix, not a secret
+
+
+def guest_pass_reason(rejection: PassRejection) -> str:
+    """The decision's reason for a guest pass turned away: ``guest_pass_expired`` and so on."""
+    return f"{GUEST_PASS_REASON_PREFIX}{rejection}"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AccessDecision:
     """The answer for one capture: open or not, which relay, what the screen shows and says."""
@@ -129,6 +141,8 @@ class AccessDecision:
     relay: int = DEFAULT_ACCESS_RELAY
     text: str | None = None
     speak: str | None = None
+    guest_pass: PassCheck | None = None
+    """What the guest pass the capture carried was judged, if it carried one."""
 
     @property
     def granted(self) -> bool:
@@ -254,6 +268,30 @@ class AccessPolicy:
             )
         return self._answer(push, DecidedBy.POLICY, self._refusal(push, fever_limit, entity_state))
 
+    def apply_guest_pass(self, decision: AccessDecision, check: PassCheck) -> AccessDecision:
+        """A guest pass on top of the face's decision.
+
+        A valid pass opens and greets the guest; an invalid one turns away, unless the face alone
+        lets the person in.
+        """
+        if check.valid:
+            return AccessDecision(
+                decision=Decision.GRANTED,
+                decided_by=DecidedBy.POLICY,
+                relay=self.relay,
+                text=check.screen_text,
+                guest_pass=check,
+            )
+        if decision.granted:
+            return replace(decision, guest_pass=check)
+        assert check.rejection is not None
+        return replace(
+            decision,
+            reason=guest_pass_reason(check.rejection),
+            text=check.screen_text,
+            guest_pass=check,
+        )
+
     def _refusal(self, push: FacePush, fever_limit: float, entity_state: str | None) -> str | None:
         """Why the policy turns this capture away, or None to let the person in."""
         if self.allow == ALLOW_NOBODY:
@@ -302,7 +340,9 @@ class AccessPolicy:
         if "open" in answer:
             granted = bool(answer["open"])
             reason = None if granted else str(answer.get("reason") or DenyReason.SCRIPT)
-            decision = self._answer(push, DecidedBy.SCRIPT, reason)
+            decision = replace(
+                self._answer(push, DecidedBy.SCRIPT, reason), guest_pass=decision.guest_pass
+            )
         elif answer.get("reason") and not decision.granted:
             decision = replace(decision, reason=str(answer["reason"]))
         if "relay" in answer:
@@ -349,9 +389,14 @@ class AccessControl:
         policy: AccessPolicy | None,
         fever_limit: Callable[[], float],
         describe: Callable[[FacePush], dict[str, Any]],
+        device_id: Callable[[], str | None] = lambda: None,
     ) -> None:
-        """``policy`` None leaves the decision to the terminal; ``describe`` gives script variables."""
+        """``policy`` None leaves the decision to the terminal; ``describe`` gives script variables.
+
+        ``device_id`` names the terminal in the device registry, for the terminals a pass opens.
+        """
         self.hass = hass
+        self._device_id = device_id
         self.title = title
         self.serial = serial
         self.policy = policy
@@ -415,7 +460,15 @@ class AccessControl:
         entity_state = None
         if policy.entity_id and (state := self.hass.states.get(policy.entity_id)):
             entity_state = state.state
-        return policy.decide(push, fever_limit=self._fever_limit(), entity_state=entity_state)
+        decision = policy.decide(push, fever_limit=self._fever_limit(), entity_state=entity_state)
+        if push.qr_code is None:
+            return decision
+        # Judged once per capture: a retransmission is answered from memory above, and the pass
+        # store also remembers the capture key, so no second use is counted (also after a restart).
+        check = guest_passes(self.hass).async_check_push(
+            push, device_id=self._device_id() or "", serial=self.serial
+        )
+        return decision if check is None else policy.apply_guest_pass(decision, check)
 
     def _decide_now(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
         try:

@@ -56,6 +56,8 @@ def capture_event_data(
     match = push.match
     reason = push.failure_reason
     access = capture.access or terminal_decision(push)
+    # Which pass was shown, by its id (never its token), and which of its uses this was.
+    guest_pass = access.guest_pass.event_data() if access.guest_pass else {}
     return {
         "device_id": device_id,
         "serial": serial,
@@ -83,6 +85,7 @@ def capture_event_data(
         "decision": str(access.decision),
         "decided_by": str(access.decided_by),
         "decision_reason": access.reason,
+        **guest_pass,
     }
 
 

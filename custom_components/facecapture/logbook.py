@@ -1,7 +1,7 @@
 """Logbook: each capture as a sentence, "Front gate recognized Alice (score 92)".
 
 When Home Assistant decides access, the sentence says what it decided: "Front gate let Alice in",
-"Front gate turned Bob away: outside schedule".
+"Front gate turned Bob away: outside schedule", "Front gate let guest Carol in, use 1 of 2".
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from .access import DecidedBy, Decision, DenyReason
+from .access import DecidedBy, Decision, DenyReason, guest_pass_reason
 from .api.push import FaceResult, FailureReason
 from .const import DOMAIN, EVENT_FACE
 from .event import FACE_EVENT
+from .guest_passes import SCREEN_TEXTS
 from .person_links import person_name
 
 FALLBACK_NAME = "Face terminal"
@@ -56,6 +57,7 @@ ACCESS_REASONS: dict[str, str] = {
     DenyReason.TIMEOUT: "no decision in time",
     DenyReason.ERROR: "the decision failed",
     DenyReason.LATE_RETRANSMISSION: "resent too late",
+    **{guest_pass_reason(rejection): words.lower() for rejection, words in SCREEN_TEXTS.items()},
 }
 """How Home Assistant's refusals read; a script's own reason reads as the script wrote it."""
 
@@ -73,10 +75,19 @@ def _reason_words(reason: str) -> str:
     return ACCESS_REASONS.get(reason) or REASONS.get(reason) or reason.replace("_", " ")
 
 
+def _use(data: Mapping[str, Any]) -> str:
+    """Which use of a guest pass this was: ", use 1 of 2", or ", use 3" for an unlimited one."""
+    if (use := data.get("use")) is None:
+        return ""
+    return f", use {use} of {uses}" if (uses := data.get("uses")) else f", use {use}"
+
+
 def _describe_decision(data: Mapping[str, Any]) -> str:
     """What Home Assistant decided, for a real-time capture it decided."""
     who = _who(data) if data.get("result") != FaceResult.STRANGER else "a stranger"
     if data.get("decision") == Decision.GRANTED:
+        if data.get("guest_pass") and not data.get("guest_pass_rejection"):
+            return f"let guest {data.get('guest_name') or 'someone'} in{_use(data)}"
         return f"let {who} in"
     message = f"turned {who} away"
     if reason := data.get("decision_reason"):

@@ -22,6 +22,7 @@ from custom_components.facecapture.access import (
     DecidedBy,
     Decision,
     DenyReason,
+    guest_pass_reason,
     render_text,
     terminal_decision,
 )
@@ -32,6 +33,7 @@ from custom_components.facecapture.const import (
     DECIDER_HOME_ASSISTANT,
     DECIDER_TERMINAL,
 )
+from custom_components.facecapture.guest_passes import PassRejection
 
 from .common import SERIAL
 
@@ -283,7 +285,11 @@ def test_every_reason_is_translated() -> None:
     """Every reason Home Assistant or the terminal gives reads as words on the Face entity."""
     strings = json.loads(STRINGS.read_text())
     face = strings["entity"]["event"]["face"]["state_attributes"]
-    expected = {str(reason) for reason in DenyReason} | {str(reason) for reason in FailureReason}
+    expected = (
+        {str(reason) for reason in DenyReason}
+        | {str(reason) for reason in FailureReason}
+        | {guest_pass_reason(rejection) for rejection in PassRejection}
+    )
     assert set(face["decision_reason"]["state"]) == expected
     assert set(face["decision"]["state"]) == {str(decision) for decision in Decision}
     assert set(face["decided_by"]["state"]) == {str(decider) for decider in DecidedBy}

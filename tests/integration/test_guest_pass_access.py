@@ -1,0 +1,252 @@
+"""Guest passes open the gate when Home Assistant decides access (online mode).
+
+The simulated terminal really reads the QR code, pushes the capture and opens its door only on the
+ACK's ``gateway_ctrl``: what ``simulator.door`` logs is what a real gate would have done.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.facecapture.access import (
+    AccessDecision,
+    AccessPolicy,
+    DecidedBy,
+    Decision,
+    DenyReason,
+)
+from custom_components.facecapture.const import (
+    CONF_ACCESS_DECIDER,
+    CONF_ACCESS_RELAY,
+    CONF_PUSH_URL,
+    CONF_WEBHOOK_ID,
+    DECIDER_HOME_ASSISTANT,
+    DOMAIN,
+    EVENT_FACE,
+)
+from custom_components.facecapture.guest_passes import (
+    GuestPass,
+    PassCheck,
+    PassRejection,
+    guest_passes,
+)
+from custom_components.facecapture.logbook import describe_capture
+from simulator import Simulator
+
+from .common import SERIAL, terminal_device_id
+from .conftest import WEBHOOK_ID
+from .test_access_policy import face
+
+
+@pytest.fixture
+async def online(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    internal_url: str,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> MockConfigEntry:
+    """A terminal whose access Home Assistant decides, opening relay 2; pushes reach the webhook."""
+    assert await async_setup_component(hass, "http", {})
+    client = await hass_client_no_auth()
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Front gate",
+        unique_id=SERIAL,
+        data={"host": "127.0.0.1", "port": simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
+        options={
+            CONF_PUSH_URL: f"http://127.0.0.1:{client.server.port}",
+            CONF_ACCESS_DECIDER: DECIDER_HOME_ASSISTANT,
+            CONF_ACCESS_RELAY: 2,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+def face_events(hass: HomeAssistant) -> list[Event]:
+    """Every facecapture_face event fired."""
+    return async_capture_events(hass, EVENT_FACE)
+
+
+def make(
+    hass: HomeAssistant,
+    *,
+    uses: int | None = 2,
+    start: timedelta = timedelta(hours=-1),
+    end: timedelta = timedelta(hours=2),
+    terminals: tuple[str, ...] | None = None,
+) -> GuestPass:
+    now = dt_util.utcnow()
+    return guest_passes(hass).async_create(
+        name="Carol",
+        valid_from=now + start,
+        valid_until=now + end,
+        uses=uses,
+        terminals=(terminal_device_id(hass),) if terminals is None else terminals,
+    )
+
+
+async def show(
+    hass: HomeAssistant, simulator: Simulator, qr: str, kind: str = "stranger", **kwargs: Any
+) -> dict[str, Any]:
+    """A capture in which the terminal read ``qr``; what its door then did."""
+    await simulator.capture(kind, qr=qr, **kwargs)
+    await simulator.wait_delivered(timeout=10)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return simulator.door[-1]
+
+
+@pytest.mark.usefixtures("online")
+async def test_a_valid_pass_opens_and_greets_the_guest(
+    hass: HomeAssistant, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """A stranger with Carol's pass gets in twice, greeted by name, and then no more."""
+    guest = make(hass)
+    token = guest_passes(hass).token(guest)
+
+    for use in (1, 2):
+        door = await show(hass, simulator, token)
+        assert (door["opened"], door["relay"], door["text"]) == (True, 2, "Welcome, Carol")
+        data = face_events[-1].data
+        assert (data["decision"], data["decided_by"]) == ("granted", "policy")
+        assert (data["guest_pass"], data["use"], data["uses"]) == (guest.id, use, 2)
+        assert data["guest_name"] == "Carol"
+        assert data["qr_code"] is None
+        assert describe_capture(data) == f"let guest Carol in, use {use} of 2"
+
+    door = await show(hass, simulator, token)
+    assert (door["opened"], door["text"]) == (False, "Pass already used")
+    data = face_events[-1].data
+    assert data["decision_reason"] == "guest_pass_used_up"
+    assert data["guest_pass_rejection"] == "used_up"
+    assert describe_capture(data) == "turned a stranger away: pass already used"
+    assert guest.used == 2
+
+
+@pytest.mark.usefixtures("online")
+@pytest.mark.parametrize(
+    ("rejection", "screen"),
+    [
+        (PassRejection.EXPIRED, "Pass expired"),
+        (PassRejection.NOT_YET_VALID, "Pass not valid yet"),
+        (PassRejection.REVOKED, "Pass revoked"),
+        (PassRejection.WRONG_TERMINAL, "Pass not valid here"),
+        (PassRejection.FORGED, "Invalid pass"),
+    ],
+)
+async def test_invalid_passes_are_turned_away(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    face_events: list[Event],
+    rejection: PassRejection,
+    screen: str,
+) -> None:
+    """The screen says why, the gate stays shut, the reason reaches the event."""
+    passes = guest_passes(hass)
+    match rejection:
+        case PassRejection.EXPIRED:
+            token = passes.token(make(hass, start=timedelta(hours=-3), end=timedelta(hours=-1)))
+        case PassRejection.NOT_YET_VALID:
+            token = passes.token(make(hass, start=timedelta(hours=1), end=timedelta(hours=3)))
+        case PassRejection.REVOKED:
+            revoked = make(hass)
+            passes.async_revoke(revoked.id)
+            token = passes.token(revoked)
+        case PassRejection.WRONG_TERMINAL:
+            token = passes.token(make(hass, terminals=("device-of-the-garage",)))
+        case _:
+            token = passes.token(make(hass))[:-2] + "AA"
+
+    door = await show(hass, simulator, token)
+    assert (door["opened"], door["text"]) == (False, screen)
+    data = face_events[-1].data
+    assert data["decision"] == "denied"
+    assert data["decision_reason"] == f"guest_pass_{rejection}"
+    assert data["guest_pass_rejection"] == str(rejection)
+    assert data["use"] is None
+    assert describe_capture(data) == f"turned a stranger away: {screen.lower()}"
+
+
+@pytest.mark.usefixtures("online")
+async def test_an_invalid_pass_does_not_keep_out_whom_the_face_lets_in(
+    hass: HomeAssistant, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """Alice (whitelisted) holding an expired pass still gets in, greeted as the policy greets."""
+    token = guest_passes(hass).token(make(hass, start=timedelta(hours=-3), end=timedelta(hours=-1)))
+    door = await show(hass, simulator, token, "recognized", person_id="1001")
+    assert (door["opened"], door["text"]) == (True, "Welcome, Alice")
+    data = face_events[-1].data
+    assert (data["decision"], data["decision_reason"]) == ("granted", None)
+    assert data["guest_pass_rejection"] == "expired"
+    assert describe_capture(data) == "let Alice in"
+
+
+async def test_a_retransmitted_push_counts_one_use(
+    hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """The first ACK is lost: the resend gets the same ACK from memory, the pass one use."""
+    guest = make(hass)
+    simulator.pusher.lose_acks = 1
+    door = await show(hass, simulator, guest_passes(hass).token(guest))
+    assert simulator.pusher.failures[-1]["reason"] == "ACK lost on the way back"
+    assert [entry["opened"] for entry in simulator.door] == [True]
+    assert door["text"] == "Welcome, Carol"
+    assert guest.used == 1
+    assert len(face_events) == 1
+    assert face_events[0].data["use"] == 1
+    assert online.runtime_data.access.repeated == 1
+
+
+@pytest.mark.usefixtures("online")
+async def test_a_catch_up_capture_with_a_pass_never_opens(
+    hass: HomeAssistant, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """Delivered after an outage: turned away as every catch-up, and no use counted."""
+    guest = make(hass)
+    door = await show(hass, simulator, guest_passes(hass).token(guest), realtime=False)
+    assert (door["opened"], door["text"]) == (False, None)
+    assert face_events[-1].data["decision_reason"] == DenyReason.CATCH_UP
+    assert "guest_pass" not in face_events[-1].data
+    assert guest.used == 0
+
+
+@pytest.mark.usefixtures("online")
+async def test_other_qr_codes_leave_the_face_decision(
+    hass: HomeAssistant, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """A QR code that is no pass is no key: the stranger is turned away as before."""
+    door = await show(hass, simulator, "table 12")
+    assert door["opened"] is False
+    assert face_events[-1].data["decision_reason"] == DenyReason.NOT_RECOGNIZED
+    assert face_events[-1].data["qr_code"] == "table 12"
+
+
+def test_a_script_answer_keeps_the_pass() -> None:
+    """A script overruling the face's decision keeps the pass on it, for the event and logbook."""
+    policy = AccessPolicy()
+    check = PassCheck(rejection=None, pass_id="abc", name="Carol", use=3, uses=None)
+    granted = policy.apply_guest_pass(
+        AccessDecision(decision=Decision.DENIED, decided_by=DecidedBy.POLICY), check
+    )
+    assert (granted.granted, granted.text, granted.guest_pass) == (True, "Welcome, Carol", check)
+    refused = policy.apply_script_answer(face(role=None), granted, {"open": False})
+    assert (refused.decided_by, refused.reason, refused.guest_pass) == (
+        DecidedBy.SCRIPT,
+        DenyReason.SCRIPT,
+        check,
+    )
+    assert (
+        describe_capture({"decision": "granted", "decided_by": "script", **check.event_data()})
+        == "let guest Carol in, use 3"
+    )
