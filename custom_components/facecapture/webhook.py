@@ -175,7 +175,7 @@ class PushReceiver:
             self.problems.async_report(Unreadable.TOO_LARGE)
             return _salvaged(scan_echo(body.head, body.tail or b""), TOO_LARGE_REPLY)
         try:
-            data = load_body(body.head)
+            data = load_body(body.head, keep_media=True)
         except FaceCaptureParseError:
             self.problems.async_report(Unreadable.NOT_JSON)
             return _salvaged(scan_echo(body.head, body.head), UNREADABLE_REPLY)

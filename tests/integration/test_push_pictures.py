@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 from homeassistant.components.image import ImageEntity
 from homeassistant.core import HomeAssistant
 
-from custom_components.facecapture.api import push as push_module
+from custom_components.facecapture.api import push_models
 
 from .common import make_jpeg
 from .test_webhook import post, push
@@ -34,7 +34,7 @@ async def test_pictures_decoded_only_when_shown(
     # A PNG close-up without a declared format: the bytes tell the content type.
     body["closeup_pic"] = {"data": base64.b64encode(PNG * 20).decode()}
     pictures = {body["overall_pic"]["data"], body["closeup_pic"]["data"]}
-    with patch.object(push_module, "decode_base64", wraps=push_module.decode_base64) as decode:
+    with patch.object(push_models, "decode_base64", wraps=push_models.decode_base64) as decode:
 
         def picture_decodes() -> int:
             return sum(call.args[0] in pictures for call in decode.call_args_list)

@@ -4,19 +4,20 @@ A face push is mostly its pictures: half a megabyte of base64 in `overall_pic.da
 `closeup_pic.data`, `video.data` and `match.image`, around a kilobyte of fields. A JSON parser reads
 those strings character by character; here they are found with `memchr` instead. Each long string
 under one of those keys is cut out of the body and replaced by a marker, the remaining kilobyte is
-parsed by orjson, and the text goes back in place of its marker. The result equals what parsing the
-whole body gives, because a cut is only kept when it provably cuts exactly one string token:
+parsed by orjson, and in place of each marker goes a `MediaText`: the bytes between the quotes,
+left in the body and decoded to text only when someone reads the picture. A cut is only kept when
+it provably cuts exactly one string token, so the result stands for what parsing the whole body
+gives:
 
-- the text between the quotes holds no quote, no backslash and no byte outside ASCII (it is
-  decoded as ASCII; anything else and the whole body is parsed instead);
+- the bytes between the quotes hold no quote and no backslash, so the first quote ends the string;
 - after parsing, every marker is found as the value of one of those four keys (a marker carries a
   random per-process nonce, so no body can forge one): then its opening quote opened a string in
-  the original body too, since everything before it is unchanged.
+  the original body too, since everything before it reads the same.
 
 A cut that fails either check, a body without such strings, or a body orjson refuses is parsed
-whole, as before. The one difference from a strict parser: a raw control character inside a
-picture's text (JSON wants it escaped) no longer makes the whole push unreadable; the picture's
-base64 then does not decode, which a picture that is not base64 already means.
+whole. The one difference from a strict parser: bytes a JSON string may not hold raw (control
+characters, invalid UTF-8) inside a picture's text no longer make the whole push unreadable; that
+picture then does not decode, as a picture that is not base64 already does not.
 
 Without orjson (the library runs without it) and for what orjson refuses (NaN, lone surrogates in
 escapes, integers beyond 64 bits), the standard library reads the body.
@@ -38,7 +39,7 @@ try:
 except ImportError:  # pragma: no cover - Home Assistant ships orjson; the library runs without it
     _orjson = None  # type: ignore[assignment]
 
-__all__ = ["load_body"]
+__all__ = ["MediaText", "load_body", "media_as_text"]
 
 MIN_CUT_BYTES: Final = 2048
 """Strings shorter than this are left to the parser: cutting them would not pay."""
@@ -55,6 +56,62 @@ _MEDIA_PLACES: Final = (
 )
 _NONCE: Final = secrets.token_hex(8)
 _MAX_CUTS: Final = len(_MEDIA_PLACES)
+
+
+class MediaText:
+    """The base64 text of a picture or video, left in the pushed body until someone reads it.
+
+    It stands for the string the JSON held: ``str()`` gives it (decoded once, on first use), and it
+    compares equal to it. ``len()`` is its length in bytes, which for base64 (ASCII) is its length
+    in characters. Text that turns out not to be UTF-8 reads as empty: a broken picture.
+    """
+
+    __slots__ = ("_text", "_view")
+
+    def __init__(self, view: memoryview) -> None:
+        """Hold a slice of the body (the bytes between the string's quotes)."""
+        self._view = view
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        """The text, decoded on first use."""
+        if self._text is None:
+            try:
+                self._text = str(self._view, "ascii")
+            except UnicodeDecodeError:
+                try:
+                    self._text = str(self._view, "utf-8")
+                except UnicodeDecodeError:
+                    self._text = ""
+            self._view = memoryview(b"")
+        return self._text
+
+    def __len__(self) -> int:
+        """Its length in bytes (characters, for base64)."""
+        return len(self._view) if self._text is None else len(self._text)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the same text, whether still in the body or not."""
+        if isinstance(other, MediaText | str):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        """Hashes like its text."""
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        """Never the content (it may be a face)."""
+        return f"<MediaText of {len(self)} characters>"
+
+
+def media_as_text(value: JsonObject) -> JsonObject:
+    """Replace the media text still left in the body (`MediaText`) by plain strings, in place."""
+    for outer, inner in _MEDIA_PLACES:
+        holder = value.get(outer)
+        if isinstance(holder, dict) and isinstance(media := holder.get(inner), MediaText):
+            holder[inner] = str(media)
+    return value
 
 
 def _value_start(raw: bytes, pos: int) -> int:
@@ -116,18 +173,15 @@ def _decode_cut(raw: bytes) -> Any:
     if not spans:
         return None
     view = memoryview(raw)
-    texts: dict[str, str] = {}
+    texts: dict[str, MediaText] = {}
     pieces: list[bytes | memoryview] = []
     last = 0
     for index, (start, end) in enumerate(spans):
+        # Without a backslash the first quote is the string's end (nothing escaped before it).
         if raw.find(b"\\", start, end) != -1:
             return None
-        try:
-            text = str(view[start + 1 : end], "ascii")
-        except UnicodeDecodeError:
-            return None
         marker = f"\x01{_NONCE}:{index}"
-        texts[marker] = text
+        texts[marker] = MediaText(view[start + 1 : end])
         pieces += (view[last:start], b'"\\u0001', marker[1:].encode(), b'"')
         last = end + 1
     pieces.append(view[last:])
@@ -183,8 +237,12 @@ def _decode_json(raw: bytes | str) -> Any:
         raise FaceCaptureParseError("The pushed body is not valid JSON") from err
 
 
-def load_body(body: bytes | str | Mapping[str, Any]) -> JsonObject:
+def load_body(body: bytes | str | Mapping[str, Any], *, keep_media: bool = False) -> JsonObject:
     """Decode a pushed body into a JSON object (UTF-8, with or without a byte order mark).
+
+    With ``keep_media``, the long base64 strings of pictures and videos (`overall_pic.data`,
+    `closeup_pic.data`, `video.data`, `match.image`) may come back as `MediaText`, still in the
+    body until read (`parse_message` takes them so); otherwise every value is plain JSON.
 
     Raises:
         FaceCaptureParseError: the body is not UTF-8, not JSON, or not a JSON object.
@@ -203,4 +261,4 @@ def load_body(body: bytes | str | Mapping[str, Any]) -> JsonObject:
         raise FaceCaptureParseError(
             f"The pushed body is JSON but not an object ({type(value).__name__})"
         )
-    return value
+    return value if keep_media else media_as_text(value)

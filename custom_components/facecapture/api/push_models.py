@@ -14,6 +14,7 @@ from enum import IntEnum, StrEnum
 from ._parse import JsonObject
 from .images import decode_base64, detect_image_format, encode_base64
 from .models import GpsInfo
+from .push_json import MediaText
 
 __all__ = [
     "CommandResult",
@@ -112,10 +113,10 @@ class SipEventType(IntEnum):
 # --------------------------------------------------------------------------------------------------
 
 
-def _decode_or_empty(text: str) -> bytes:
+def _decode_or_empty(text: str | MediaText) -> bytes:
     """Decode base64 text; text that is not base64 gives no bytes."""
     try:
-        return decode_base64(text)
+        return decode_base64(str(text))
     except ValueError:
         return b""
 
@@ -124,13 +125,14 @@ def _decode_or_empty(text: str) -> bytes:
 class PushImage:
     """An image of a push: the panorama, the close-up or the person's registered photo.
 
-    The base64 text is kept as sent (`encoded`) and decoded only when `data` is first read, so
-    that acknowledging a push never pays for its pictures. `data` is empty when the text turns out
+    The base64 text is kept as sent (`encoded`; a `MediaText` when it is still in the pushed body)
+    and decoded only when `data` is first read, so that acknowledging a push never pays for its
+    pictures. `data` is empty when the text turns out
     not to be base64. `format` is the declared format in lower case ("jpg", "png"), or the one the
     bytes show when none was declared ("unknown" if neither). Face coordinates are in pixels.
     """
 
-    encoded: str = field(repr=False)
+    encoded: str | MediaText = field(repr=False)
     declared_format: str | None = None
     face_x: int | None = None
     face_y: int | None = None
@@ -171,7 +173,7 @@ class PushVideo:
     start_time: str | None
     end_time: str | None
     format: str | None
-    encoded: str = field(repr=False)
+    encoded: str | MediaText = field(repr=False)
     extra: JsonObject = field(default_factory=dict)
     _decoded: bytes | None = field(default=None, init=False, repr=False, compare=False)
 

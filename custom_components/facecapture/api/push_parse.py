@@ -59,7 +59,7 @@ from .const import Command
 from .errors import FaceCaptureParseError
 from .images import decode_base64
 from .models import GpsInfo, parse_device_time
-from .push_json import load_body
+from .push_json import MediaText, load_body, media_as_text
 from .push_models import (
     CommandResult,
     FacePush,
@@ -147,12 +147,14 @@ def _media_object(data: JsonObject, key: str, warnings: list[str]) -> JsonObject
     return obj
 
 
-def _encoded(label: str, value: Any, warnings: list[str]) -> str | None:
+def _encoded(label: str, value: Any, warnings: list[str]) -> str | MediaText | None:
     """Keep base64 image or video text for decoding later, or explain why it was dropped.
 
     A real picture is kilobytes long and decoded only when someone asks for it; short text is
     checked at once, since only short text can be empty or no base64 at all for free.
     """
+    if type(value) is MediaText:  # long text still in the body (`push_json`)
+        return value
     if not isinstance(value, str):
         warnings.append(f"The {label} carries no base64 data and was dropped")
         return None
@@ -406,6 +408,8 @@ def _sip_event(data: JsonObject) -> SipEvent:
 def parse_message(data: JsonObject) -> PushMessage:
     """Turn a decoded body (see `load_body`) into one typed message.
 
+    Pictures a face push still holds as `MediaText` stay so; any other message gets plain text.
+
     Raises:
         FaceCaptureParseError: see `parse_push`.
 
@@ -414,6 +418,8 @@ def parse_message(data: JsonObject) -> PushMessage:
     if not isinstance(cmd, str):
         raise FaceCaptureParseError("The pushed body has no 'cmd' string")
     cmd = clean_text(cmd.strip(), _MAX_CMD_TEXT)
+    if cmd != Command.FACE or "reply" in data:
+        media_as_text(data)
     try:
         if "reply" in data:
             return _command_result(cmd, data)
@@ -447,4 +453,4 @@ def parse_push(body: bytes | str | Mapping[str, Any]) -> PushMessage:
             `sip_event`. Nothing else is raised.
 
     """
-    return parse_message(load_body(body))
+    return parse_message(load_body(body, keep_media=True))
