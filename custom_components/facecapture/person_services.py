@@ -312,5 +312,6 @@ PERSON_ACTIONS: Final[tuple[FaceCaptureAction, ...]] = (
         },
         handler=_get_persons,
         response=SupportsResponse.ONLY,
+        admin=True,  # names, cards and photos of everyone: personal data
     ),
 )
