@@ -1,5 +1,8 @@
 """Person actions: enrol, update and delete persons on a terminal, and list them.
 
+On a terminal of a household, an enrol, update or delete is then made on the household's other
+terminals too (``household.py``); their failures are reported there, not raised here.
+
 Values the terminal would refuse for their length (in UTF-8 bytes) are refused here first, with a
 message that says which field and by how much. Names and photos are personal data: they are
 returned to the caller that asked for them, never logged.
@@ -49,6 +52,7 @@ from .api import (
 from .api.commands import LATEST_TERM, TERM_FOREVER, TERM_NEVER, TERM_START_UNUSED
 from .coordinator import FaceCaptureConfigEntry
 from .helpers import call_terminal, validation_error
+from .household import household_of
 from .person_links import async_link, async_person_source
 from .photos import PHOTO_FIELDS, async_photo_for_call
 
@@ -134,6 +138,8 @@ async def _upload_person(
     )
     result = await call_terminal(entry, entry.runtime_data.client.upload_person(person, mode=mode))
     await entry.runtime_data.directory.async_fetch(result.id or data[ATTR_ID])
+    if (household := household_of(hass, entry)) is not None:
+        await household.async_mirror_upload(entry, person, mode)
     await refresh(entry)
     return _person_result(result, data[ATTR_ID])
 
@@ -164,6 +170,8 @@ async def _delete_person(
     check_bytes(ATTR_ID, data[ATTR_ID], MAX_ID_BYTES)
     await call_terminal(entry, entry.runtime_data.client.delete_person(data[ATTR_ID]))
     entry.runtime_data.directory.async_remove(data[ATTR_ID])
+    if (household := household_of(hass, entry)) is not None:
+        await household.async_mirror_delete(entry, data[ATTR_ID])
     await refresh(entry)
     return None
 
@@ -177,6 +185,10 @@ async def _delete_persons(
         entry, entry.runtime_data.client.delete_persons(DELETE_SCOPES[data[ATTR_ROLE]])
     )
     entry.runtime_data.directory.async_remove_role(ROLE_FILTERS[data[ATTR_ROLE]])
+    if (household := household_of(hass, entry)) is not None:
+        await household.async_mirror_delete_role(
+            entry, DELETE_SCOPES[data[ATTR_ROLE]], ROLE_FILTERS[data[ATTR_ROLE]]
+        )
     await refresh(entry)
     return None
 
