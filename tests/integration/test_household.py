@@ -304,16 +304,29 @@ async def test_drift_is_found_reported_and_repaired(
     assert _issue(hass, issue_id) is None
 
 
-async def test_repair_flow_without_a_loaded_terminal_aborts(
+async def test_drift_issue_goes_with_the_household(
     hass: HomeAssistant, sims: list[Simulator], entries: list[MockConfigEntry]
 ) -> None:
-    """Once the household's terminals are gone, the fix flow has nothing to copy."""
+    """Once the household's last terminal is unloaded, its drift issue goes; a stale fix aborts."""
     sims[1].add_person("1009", "Dave")
     await _household(hass).async_check()
     issue_id = f"household_drift_{HOUSEHOLD.lower()}"
     assert _issue(hass, issue_id) is not None
-    for entry in entries:
+    for entry in entries[:2]:
         assert await hass.config_entries.async_unload(entry.entry_id)
+    assert _issue(hass, issue_id) is not None
+    assert await hass.config_entries.async_unload(entries[2].entry_id)
+    assert _issue(hass, issue_id) is None
+
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="household_drift",
+        data={"household": HOUSEHOLD},
+    )
     assert await async_setup_component(hass, "repairs", {})
     manager = repairs_flow_manager(hass)
     assert manager is not None
