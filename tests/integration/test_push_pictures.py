@@ -6,7 +6,7 @@ import base64
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
-from homeassistant.components.image import ImageEntity
+from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
 
 from custom_components.facecapture.api import push as push_module
@@ -19,8 +19,8 @@ PNG = base64.b64decode(
 )
 
 
-def image_entity(hass: HomeAssistant, entity_id: str) -> ImageEntity:
-    entity: ImageEntity = hass.data["image"].get_entity(entity_id)
+def camera(hass: HomeAssistant, entity_id: str) -> Camera:
+    entity: Camera = hass.data["camera"].get_entity(entity_id)
     return entity
 
 
@@ -43,12 +43,12 @@ async def test_pictures_decoded_only_when_shown(
         assert reply["code"] == 0
         await hass.async_block_till_done()
         # Whoever asks first (the capture archive keeps its copy) decodes each picture once.
-        panorama = image_entity(hass, "image.front_gate_last_panorama")
-        closeup = image_entity(hass, "image.front_gate_last_face")
-        assert await panorama.async_image() == jpeg
-        assert await panorama.async_image() == jpeg
+        panorama = camera(hass, "camera.front_gate_last_panorama")
+        closeup = camera(hass, "camera.front_gate_last_face")
+        assert await panorama.async_camera_image() == jpeg
+        assert await panorama.async_camera_image() == jpeg
         assert panorama.content_type == "image/jpeg"
-        assert await closeup.async_image() == PNG * 20
+        assert await closeup.async_camera_image() == PNG * 20
         assert closeup.content_type == "image/png"
         assert picture_decodes() == 2
 
@@ -56,10 +56,10 @@ async def test_pictures_decoded_only_when_shown(
 async def test_picture_that_is_no_base64_shows_nothing(
     hass: HomeAssistant, http_client: TestClient
 ) -> None:
-    """A long picture text that turns out not to be base64 gives no image, and no error."""
+    """A long picture text that turns out not to be base64 gives no picture, and no error."""
     body = push("face-push-recognized-v0.42.json")
     body["overall_pic"] = {"data": "*" * 5000, "format": "jpg"}
     _, reply = await post(http_client, body)
     assert reply["code"] == 0
     await hass.async_block_till_done()
-    assert await image_entity(hass, "image.front_gate_last_panorama").async_image() is None
+    assert await camera(hass, "camera.front_gate_last_panorama").async_camera_image() is None
