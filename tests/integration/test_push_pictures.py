@@ -8,8 +8,10 @@ from unittest.mock import patch
 from aiohttp.test_utils import TestClient
 from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.facecapture.api import push as push_module
+from custom_components.facecapture.const import EVENT_FACE
 
 from .common import make_jpeg
 from .test_webhook import post, push
@@ -63,3 +65,30 @@ async def test_picture_that_is_no_base64_shows_nothing(
     assert reply["code"] == 0
     await hass.async_block_till_done()
     assert await camera(hass, "camera.front_gate_last_panorama").async_camera_image() is None
+
+
+async def test_capture_without_a_picture_keeps_the_last_one(
+    hass: HomeAssistant, http_client: TestClient
+) -> None:
+    """A capture that sends no panorama leaves the last panorama shown, and no state is written."""
+    events = async_capture_events(hass, EVENT_FACE)
+    jpeg = make_jpeg(400, 300)
+    body = push("face-push-recognized-v0.42.json")
+    body["overall_pic"] = {"data": base64.b64encode(jpeg).decode(), "format": "jpg"}
+    _, reply = await post(http_client, body)
+    assert reply["code"] == 0
+    await hass.async_block_till_done()
+    state = hass.states.get("camera.front_gate_last_panorama")
+
+    later = push("face-push-recognized-v0.42.json", sequence_no="1043")
+    later["cap_time"] = "2024/03/05 09:00:00.000"
+    later["overall_pic_flag"] = False
+    del later["overall_pic"]
+    _, reply = await post(http_client, later)
+    assert reply["code"] == 0
+    await hass.async_block_till_done()
+
+    assert len(events) == 2
+    assert "panorama" not in events[1].data
+    assert await camera(hass, "camera.front_gate_last_panorama").async_camera_image() == jpeg
+    assert hass.states.get("camera.front_gate_last_panorama") is state
