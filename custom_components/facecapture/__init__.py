@@ -94,7 +94,6 @@ PLATFORMS: list[Platform] = [
     Platform.BUTTON,
     Platform.CAMERA,
     Platform.EVENT,
-    Platform.IMAGE,
     Platform.LOCK,
     Platform.MEDIA_PLAYER,
     Platform.NOTIFY,
