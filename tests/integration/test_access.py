@@ -135,6 +135,7 @@ def face_events(hass: HomeAssistant) -> list[Event]:
     return async_capture_events(hass, EVENT_FACE)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_policy_grants_whitelisted_and_turns_strangers_away(
     hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
 ) -> None:
