@@ -33,6 +33,7 @@ from custom_components.facecapture.const import (
     DATA_HOUSEHOLD_FILLED,
     DOMAIN,
 )
+from custom_components.facecapture.diagnostics import async_get_config_entry_diagnostics
 from custom_components.facecapture.household import (
     DATA_HOUSEHOLDS,
     DRIFT_INTERVAL,
@@ -380,6 +381,11 @@ async def test_late_terminal_is_filled_in_the_background_with_progress(
     assert seen[-1] == (47, 47)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert household.progress[late.entry_id].percent == 100
+    diagnostics = await async_get_config_entry_diagnostics(hass, late)
+    assert diagnostics["person_directory"]["household"] == {
+        "terminals": 2,
+        "copy": {"total": 47, "done": 47, "failed": 0, "running": False},
+    }
     # Paged with photos: 3 pages of 20, not one request per person.
     reads = [
         body
