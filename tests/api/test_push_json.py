@@ -126,6 +126,8 @@ def test_too_many_candidates_give_up() -> None:
     [
         b'{"cmd":"face","overall_pic":{"data":"' + PICTURE.encode(),  # cut off inside a picture
         b'{"cmd":"face","overall_pic":{"data" ' + b" " * 3000,  # a key and nothing after it
+        b'{"cmd":"face","overall_pic":{"data":',  # the body ends at the colon
+        b'{"cmd":"face","overall_pic":{"data":' + b" " * 100 + b'"' + PICTURE.encode() + b'"}}',
         b'{"cmd":"face","overall_pic":{"data": 12' + b"3" * 3000 + b"}}",  # not a string
         b'{"cmd":"face","overall_pic":{"data":"' + PICTURE.encode() + b'"}',  # not closed
         b'["overall_pic",{"data":"' + PICTURE.encode() + b'"}]',  # not an object

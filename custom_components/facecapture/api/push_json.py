@@ -46,6 +46,7 @@ MIN_CUT_BYTES: Final = 2048
 _BOM: Final = b"\xef\xbb\xbf"
 _PLAIN_ECHO: Final = (int, str)
 _SPACE: Final = b" \t\r\n"
+_MAX_BLANKS: Final = 64
 _MEDIA_KEYS: Final = (b'"data"', b'"image"')
 _MEDIA_PLACES: Final = (
     ("overall_pic", "data"),
@@ -114,8 +115,12 @@ def media_as_text(value: JsonObject) -> JsonObject:
 
 
 def _value_start(raw: bytes, pos: int) -> int:
-    """The index of the value after a key ending at ``pos``: past blanks, a colon and blanks."""
-    end = len(raw)
+    """The index of the value after a key ending at ``pos``: past blanks, a colon and blanks.
+
+    Only a few blanks are looked through (a pretty-printed body has one); -1 when there is no
+    colon within reach, so that no body can make this loop walk megabytes of spaces.
+    """
+    end = min(len(raw), pos + _MAX_BLANKS)
     while pos < end and raw[pos] in _SPACE:
         pos += 1
     if pos >= end or raw[pos] != 0x3A:  # ':'
@@ -123,7 +128,7 @@ def _value_start(raw: bytes, pos: int) -> int:
     pos += 1
     while pos < end and raw[pos] in _SPACE:
         pos += 1
-    return pos
+    return pos if pos < end else -1
 
 
 def _spans_after(raw: bytes, key: bytes, start: int, stop: int) -> list[tuple[int, int]]:
