@@ -73,6 +73,7 @@ from .const import (
     MIN_ACCESS_DEADLINE,
 )
 from .guest_passes import PassCheck, PassRejection, guest_passes
+from .log_throttle import WarningThrottle
 
 ROLE_WHITELIST = 1
 ROLE_BLACKLIST = 2
@@ -403,7 +404,7 @@ class AccessControl:
         self._fever_limit = fever_limit
         self._describe = describe
         self._decisions: OrderedDict[CaptureKey, asyncio.Future[AccessDecision]] = OrderedDict()
-        self._last_warning: float | None = None
+        self._warnings = WarningThrottle(WARNING_INTERVAL)
         self.decided = 0
         self.repeated = 0
         self.fallbacks = 0
@@ -538,9 +539,7 @@ class AccessControl:
         self, policy: AccessPolicy, push: FacePush, reason: DenyReason, message: str, *args: Any
     ) -> AccessDecision:
         self.fallbacks += 1
-        now = time.monotonic()
-        if self._last_warning is None or now - self._last_warning >= WARNING_INTERVAL:
-            self._last_warning = now
+        if self._warnings.due():
             LOGGER.warning(
                 "%s: access decided by the fallback (" + message + "); more failures in the "
                 "next %d minutes are logged at debug level",
