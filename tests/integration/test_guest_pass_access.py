@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -21,7 +22,11 @@ from custom_components.facecapture.access import (
     DenyReason,
 )
 from custom_components.facecapture.const import (
+    ALLOW_NOBODY,
+    CONF_ACCESS_ALLOW,
+    CONF_ACCESS_ENTITY,
     CONF_ACCESS_RELAY,
+    CONF_DENY_NO_MASK,
 )
 from custom_components.facecapture.guest_passes import (
     PassCheck,
@@ -198,3 +203,80 @@ def test_a_script_answer_keeps_the_pass() -> None:
         describe_capture({"decision": "granted", "decided_by": "script", **check.event_data()})
         == "let guest Carol in, use 3"
     )
+
+
+@pytest.mark.parametrize(
+    "access_options", [{CONF_ACCESS_RELAY: 2, CONF_ACCESS_ENTITY: "input_boolean.door_allowed"}]
+)
+async def test_a_pass_opens_nothing_while_the_entity_keeps_everyone_out(
+    hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """The "only while this is on" entity is off: Carol's pass opens nothing and keeps its uses.
+
+    Once the entity lets people in again, the same pass opens at once.
+    """
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"door_allowed": {"initial": False}}}
+    )
+    assert online.runtime_data.access.home_assistant_decides
+    guest = make_guest_pass(hass)
+    token = guest_passes(hass).token(guest)
+
+    door = await show(hass, simulator, token)
+    assert (door["opened"], door["text"]) == (False, "Access denied")
+    data = face_events[-1].data
+    assert (data["decision"], data["decision_reason"]) == ("denied", DenyReason.OUTSIDE_SCHEDULE)
+    assert "guest_pass" not in data
+    assert describe_capture(data) == "turned a stranger away: outside schedule"
+    assert guest.used == 0
+
+    await hass.services.async_call(
+        "input_boolean", "turn_on", {"entity_id": "input_boolean.door_allowed"}, blocking=True
+    )
+    door = await show(hass, simulator, token)
+    assert (door["opened"], door["relay"], door["text"]) == (True, 2, "Welcome, Carol")
+    assert face_events[-1].data["use"] == 1
+    assert guest.used == 1
+
+
+@pytest.mark.parametrize(
+    ("access_options", "capture", "reason"),
+    [
+        ({CONF_ACCESS_ALLOW: ALLOW_NOBODY}, {}, DenyReason.NOBODY_ALLOWED),
+        ({}, {"temperature": 38.4}, DenyReason.FEVER),
+        ({CONF_DENY_NO_MASK: True}, {"mask": False}, DenyReason.NO_MASK),
+        ({}, {"kind": "recognized", "person_id": "1002"}, DenyReason.BLACKLISTED),
+    ],
+    ids=["nobody", "fever", "no_mask", "blacklisted"],
+)
+@pytest.mark.usefixtures("online")
+async def test_a_pass_does_not_lift_what_turns_everyone_away(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    face_events: list[Event],
+    capture: dict[str, Any],
+    reason: DenyReason,
+) -> None:
+    """A pass stands in for who the guest is, not for the rules that hold for everyone."""
+    simulator.state.persons["1002"]["role"] = 2  # Bob is blacklisted
+    guest = make_guest_pass(hass)
+    door = await show(hass, simulator, guest_passes(hass).token(guest), **capture)
+    assert (door["opened"], door["text"]) == (False, "Access denied")
+    data = face_events[-1].data
+    assert (data["decision"], data["decision_reason"]) == ("denied", reason)
+    assert "guest_pass" not in data
+    assert guest.used == 0
+
+
+async def test_a_pass_opens_nothing_when_the_terminal_decides(
+    hass: HomeAssistant, live_push: MockConfigEntry, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """Without Home Assistant deciding, the ACK carries no gate command and the pass no use."""
+    assert not live_push.runtime_data.access.home_assistant_decides
+    guest = make_guest_pass(hass)
+    await async_capture(hass, simulator, "stranger", qr=guest_passes(hass).token(guest))
+    assert set(simulator.acks[-1]) == {"reply", "cmd", "code", "sequence_no", "cap_time"}
+    data = face_events[-1].data
+    assert (data["decision"], data["decided_by"]) == ("denied", "terminal")
+    assert "guest_pass" not in data
+    assert guest.used == 0
