@@ -77,6 +77,7 @@ from .coordinator import (
 )
 from .guest_pass_views import GuestPassQrView
 from .guest_passes import async_setup_guest_passes
+from .household import async_setup_household
 from .online_mode import OnlineMode, async_restore_match_mode
 from .person_directory import PersonDirectory
 from .person_links import linked_person, person_links
@@ -296,6 +297,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     entry.async_on_unload(online_mode.async_clear_issues)
     _follow_persons(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # After the platforms: the household's sensor and button follow the copying from the start.
+    entry.async_on_unload(async_setup_household(hass, entry))
     return True
 
 

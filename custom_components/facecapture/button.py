@@ -1,4 +1,4 @@
-"""Buttons: reboot the terminal, restart its application, set its clock to Home Assistant's."""
+"""Buttons: reboot the terminal, restart its application, set its clock, synchronise persons."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .coordinator import FaceCaptureConfigEntry
 from .device_time import clock_now
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import terminal_command
+from .household import household_of
 
 PARALLEL_UPDATES = 1
 
@@ -71,13 +72,20 @@ BUTTONS: tuple[FaceCaptureButtonDescription, ...] = (
 )
 
 
+SYNCHRONISE_PERSONS = ButtonEntityDescription(
+    key="synchronise_persons", translation_key="synchronise_persons"
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: FaceCaptureConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the buttons."""
+    """Create the buttons; "Synchronise persons" on a terminal of a household."""
     async_add_entities(FaceCaptureButton(entry, description) for description in BUTTONS)
+    if household_of(hass, entry) is not None:
+        async_add_entities([SynchronisePersonsButton(entry, SYNCHRONISE_PERSONS)])
 
 
 class FaceCaptureButton(FaceCaptureCoordinatorEntity, ButtonEntity):
@@ -89,3 +97,16 @@ class FaceCaptureButton(FaceCaptureCoordinatorEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Send the command."""
         await self.entity_description.press_fn(self.entry)
+
+
+class SynchronisePersonsButton(FaceCaptureCoordinatorEntity, ButtonEntity):
+    """Copies what the household's terminals lack or hold differently, now.
+
+    Failures on a terminal are reported as repair issues by the household, not raised here:
+    one terminal that is off does not stop the others from being brought in step.
+    """
+
+    async def async_press(self) -> None:
+        """Compare the household's terminals and copy what differs."""
+        if (household := household_of(self.hass, self.entry)) is not None:
+            await household.async_synchronise()

@@ -57,6 +57,7 @@ from .const import (
     CONF_DENY_BLACKLISTED,
     CONF_DENY_FEVER,
     CONF_DENY_NO_MASK,
+    CONF_HOUSEHOLD,
     CONF_KEEP_CAPTURES_DAYS,
     CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
@@ -415,6 +416,10 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                     user_input[CONF_PUSH_URL] = url.rstrip("/")
                 else:
                     user_input.pop(CONF_PUSH_URL, None)
+                if household := str(user_input.get(CONF_HOUSEHOLD) or "").strip():
+                    user_input[CONF_HOUSEHOLD] = household
+                else:
+                    user_input.pop(CONF_HOUSEHOLD, None)
                 if user_input.get(CONF_ACCESS_DECIDER) == DECIDER_HOME_ASSISTANT:
                     self._chosen = user_input
                     return await self.async_step_access()
@@ -453,6 +458,7 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
                     CONF_KEEP_PERSONS,
                     default=options.get(CONF_KEEP_PERSONS, DEFAULT_KEEP_PERSONS),
                 ): BooleanSelector(),
+                vol.Optional(CONF_HOUSEHOLD): TextSelector(),
                 **speech_options_schema(self.hass),
                 vol.Required(
                     CONF_ACCESS_DECIDER,

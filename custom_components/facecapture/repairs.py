@@ -1,4 +1,4 @@
-"""Fix flows: put the terminal's push target, or its online match mode, back when changed."""
+"""Fix flows: put the push target or the online match mode back; synchronise a household."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from homeassistant.helpers import issue_registry as ir
 import voluptuous as vol
 
 from .api import FaceCaptureError
-from .const import ISSUE_MATCH_MODE_CHANGED
+from .const import DOMAIN, ISSUE_HOUSEHOLD_DRIFT, ISSUE_MATCH_MODE_CHANGED
 from .coordinator import FaceCaptureConfigEntry
+from .household import household_of, members
 
 
 class PushTargetRepairFlow(RepairsFlow):
@@ -65,11 +66,47 @@ class MatchModeRepairFlow(PushTargetRepairFlow):
         return await entry.runtime_data.online_mode.async_configure()
 
 
+class HouseholdRepairFlow(RepairsFlow):
+    """Confirm, then copy what the household's terminals lack or hold differently."""
+
+    def __init__(self, name: str) -> None:
+        """Fix the drift of one household."""
+        self.name = name
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Start with the confirmation."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Show the differences; on confirmation copy in the background (it may be thousands)."""
+        entries = members(self.hass, self.name)
+        household = household_of(self.hass, entries[0]) if entries else None
+        if household is None:
+            return self.async_abort(reason="not_loaded")
+        if user_input is not None:
+            self.hass.async_create_background_task(
+                household.async_synchronise(), f"{DOMAIN} household {household.slug}"
+            )
+            return self.async_create_entry(data={})
+        issue = ir.async_get(self.hass).async_get_issue(self.handler, self.issue_id)
+        return self.async_show_form(
+            step_id="confirm",
+            data_schema=vol.Schema({}),
+            description_placeholders=issue.translation_placeholders if issue else None,
+        )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    """Create the fix flow of a push target or match mode issue."""
+    """Create the fix flow of a push target, match mode or household issue."""
     entry_id = str((data or {}).get("entry_id"))
+    if issue_id.startswith(ISSUE_HOUSEHOLD_DRIFT):
+        return HouseholdRepairFlow(str((data or {}).get("household")))
     if issue_id.startswith(ISSUE_MATCH_MODE_CHANGED):
         return MatchModeRepairFlow(entry_id)
     return PushTargetRepairFlow(entry_id)

@@ -31,6 +31,8 @@ from .const import CONF_HA_PERSON, CONF_PERSON_ID
 from .coordinator import FaceCaptureConfigEntry, TerminalState
 from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity
 from .guest_pass_sensor import ACTIVE_GUEST_PASSES, GuestPassCountSensor
+from .household import household_of
+from .household_sensor import PersonSyncSensor
 from .person_links import person_links, person_name
 
 PARALLEL_UPDATES = 0
@@ -165,6 +167,8 @@ async def async_setup_entry(
     ]
     entities.extend(FaceCapturePushSensor(entry, description) for description in PUSH_SENSORS)
     entities.append(GuestPassCountSensor(entry, ACTIVE_GUEST_PASSES))
+    if (household := household_of(hass, entry)) is not None:
+        entities.append(PersonSyncSensor(entry, household))
     async_add_entities(entities)
     # One "last seen" sensor per linked person, owned by the link's subentry.
     for subentry in person_links(entry).values():

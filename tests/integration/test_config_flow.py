@@ -24,6 +24,7 @@ from custom_components.facecapture.api import (
 from custom_components.facecapture.config_flow import _check_placeholder
 from custom_components.facecapture.const import (
     CONF_ACCESS_DECIDER,
+    CONF_HOUSEHOLD,
     CONF_KEEP_CAPTURES_DAYS,
     CONF_KEEP_PERSONS,
     CONF_PUSH_AUTO,
@@ -315,6 +316,7 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_TTS_ENGINE,
         CONF_TTS_LANGUAGE,
         CONF_KEEP_PERSONS,
+        CONF_HOUSEHOLD,
         CONF_ACCESS_DECIDER,
     }
     options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False, CONF_KEEP_CAPTURES_DAYS: 7}
@@ -332,6 +334,24 @@ async def test_options(hass: HomeAssistant, mock_config_entry: MockConfigEntry) 
         CONF_KEEP_PERSONS: False,
         CONF_ACCESS_DECIDER: DECIDER_TERMINAL,
     }
+
+
+async def test_options_household(hass: HomeAssistant, mock_config_entry: MockConfigEntry) -> None:
+    """The household name is stored trimmed; an empty one stores none."""
+    mock_config_entry.add_to_hass(hass)
+    options = {CONF_PUSH_AUTO: True, CONF_PUSH_REMOTE: False}
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_HOUSEHOLD: "  Home "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options[CONF_HOUSEHOLD] == "Home"
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_HOUSEHOLD: "   "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert CONF_HOUSEHOLD not in mock_config_entry.options
 
 
 async def test_options_without_override(

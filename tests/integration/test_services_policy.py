@@ -31,6 +31,7 @@ ADMIN_ACTIONS = {
     "delete_persons",
     "enroll_person",
     "update_person",
+    "get_persons",
 }
 
 # Valid data for each administrators' action: only the user stands between it and the terminal.
@@ -40,6 +41,7 @@ ADMIN_CALLS: dict[str, dict[str, object]] = {
     "delete_persons": {"role": "all", "confirm": True},
     "enroll_person": {"id": "1009", "name": "Eve"},
     "update_person": {"id": "1001", "name": "Alicia"},
+    "get_persons": {"with_images": True},
 }
 
 
@@ -66,6 +68,7 @@ async def test_non_admin_user_is_refused(
             {"device_id": terminal_device_id(hass), **ADMIN_CALLS[action]},
             blocking=True,
             context=Context(user_id=hass_read_only_user.id),
+            return_response=action == "get_persons",  # it only answers
         )
     assert simulator.requests[sent:] == []
     assert set(simulator.state.persons) == {"1001", "1002"}
@@ -98,6 +101,16 @@ async def test_admin_user_may_and_responses_still_come_back(
     )
     assert reply is not None
     assert reply["code"] == 0
+    reply = await hass.services.async_call(
+        DOMAIN,
+        "get_persons",
+        {"device_id": terminal_device_id(hass), "all": True},
+        blocking=True,
+        return_response=True,
+        context=Context(user_id=hass_admin_user.id),
+    )
+    assert reply is not None
+    assert {person["id"] for person in reply["persons"]} == {"1001", "1002", "1009"}
 
 
 async def test_non_admin_user_may_use_everyday_actions(
