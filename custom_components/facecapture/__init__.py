@@ -80,6 +80,7 @@ from .guest_passes import async_setup_guest_passes
 from .household import async_setup_household
 from .online_mode import OnlineMode, async_restore_match_mode
 from .person_directory import PersonDirectory
+from .person_expiry import PersonExpiry
 from .person_links import linked_person, person_links
 from .picture_views import async_register_views
 from .push_problems import PushProblems
@@ -93,7 +94,6 @@ PLATFORMS: list[Platform] = [
     Platform.BUTTON,
     Platform.CAMERA,
     Platform.EVENT,
-    Platform.IMAGE,
     Platform.LOCK,
     Platform.MEDIA_PLAYER,
     Platform.NOTIFY,
@@ -299,6 +299,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: FaceCaptureConfigEntry) 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # After the platforms: the household's sensor and button follow the copying from the start.
     entry.async_on_unload(async_setup_household(hass, entry))
+    entry.async_on_unload(PersonExpiry(hass, entry).async_start())
     return True
 
 

@@ -1,13 +1,27 @@
-"""Camera: still images from the terminal's `snapshot` command (the terminal has no stream here)."""
+"""Cameras: the terminal's live still (`snapshot`), and the last pushed face and panorama.
+
+The last face and panorama are still-image cameras rather than image entities: an image
+entity's state is the time of its picture, so each capture would add a logbook row of its own
+under the capture's sentence. A camera's state ("idle") stays when its picture changes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from homeassistant.components.camera import Camera, CameraEntityDescription
-from homeassistant.core import HomeAssistant
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api.push import PushImage
+from .capture_archive import CLOSEUP, PANORAMA, Picture
+from .captures import Capture
+from .const import DOMAIN, LOGGER
 from .coordinator import FaceCaptureConfigEntry
-from .entity import FaceCaptureCoordinatorEntity
+from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity
 from .helpers import call_terminal
 
 PARALLEL_UPDATES = 1
@@ -17,13 +31,51 @@ CONTENT_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 CAMERA = CameraEntityDescription(key="camera", translation_key="camera")
 
 
+@dataclass(frozen=True, kw_only=True)
+class FaceCapturePictureDescription(CameraEntityDescription):
+    """Which picture of a capture the camera shows."""
+
+    picture_fn: Callable[[Capture], PushImage | None]
+
+
+PICTURES: tuple[FaceCapturePictureDescription, ...] = (
+    FaceCapturePictureDescription(
+        key=CLOSEUP, translation_key=CLOSEUP, picture_fn=lambda c: c.push.closeup_pic
+    ),
+    FaceCapturePictureDescription(
+        key=PANORAMA, translation_key=PANORAMA, picture_fn=lambda c: c.push.overall_pic
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: FaceCaptureConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Create the camera."""
-    async_add_entities([FaceCaptureCamera(entry)])
+    """Create the cameras; remove the image entities the pictures used to be."""
+    _async_remove_image_entities(hass, entry)
+    async_add_entities(
+        [
+            FaceCaptureCamera(entry),
+            *(FaceCapturePictureCamera(entry, description) for description in PICTURES),
+        ]
+    )
+
+
+@callback
+def _async_remove_image_entities(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> None:
+    """Versions before the cameras showed the pictures as image entities: leave no orphans.
+
+    The unique ids stay (serial and key), in the camera domain; an entity cannot change domain,
+    so the old entries go and the cameras are new entities.
+    """
+    registry = er.async_get(hass)
+    for description in PICTURES:
+        unique_id = f"{entry.runtime_data.serial}_{description.key}"
+        if entity_id := registry.async_get_entity_id(Platform.IMAGE, DOMAIN, unique_id):
+            registry.async_remove(entity_id)
+            LOGGER.debug("Removed %s: the picture is now a camera", entity_id)
 
 
 class FaceCaptureCamera(FaceCaptureCoordinatorEntity, Camera):
@@ -41,3 +93,38 @@ class FaceCaptureCamera(FaceCaptureCoordinatorEntity, Camera):
         snapshot = await call_terminal(self.entry, self.entry.runtime_data.client.snapshot())
         self.content_type = CONTENT_TYPES.get(snapshot.format.lower(), "image/jpeg")
         return snapshot.image
+
+
+class FaceCapturePictureCamera(FaceCapturePushEntity, Camera):
+    """The picture of the last real-time capture that had one. Held in memory, never on disk.
+
+    It is kept as the push's base64 (shared with the capture archive) and decoded when first
+    shown; a capture only swaps the picture, so the state, and the logbook, stay quiet.
+    """
+
+    entity_description: FaceCapturePictureDescription
+
+    def __init__(
+        self, entry: FaceCaptureConfigEntry, description: FaceCapturePictureDescription
+    ) -> None:
+        """Start without a picture."""
+        FaceCapturePushEntity.__init__(self, entry, description)
+        Camera.__init__(self)
+        self._picture: Picture | None = None
+
+    def _async_apply(self, capture: Capture) -> bool:
+        image = self.entity_description.picture_fn(capture)
+        if image is None or not image.encoded:
+            return False
+        self._picture = Picture.from_push(image)
+        # Nothing a state shows has changed: the frontend fetches the new picture itself.
+        return False
+
+    async def async_camera_image(
+        self, width: int | None = None, height: int | None = None
+    ) -> bytes | None:
+        """The last picture's bytes; None before the first one or if it was not base64."""
+        if self._picture is None or not (data := self._picture.data):
+            return None
+        self.content_type = self._picture.content_type
+        return data

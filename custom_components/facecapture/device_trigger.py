@@ -1,4 +1,7 @@
-"""Device triggers: faces recognized, strangers, denials, fever, no mask, access granted by HA.
+"""Device triggers: recognized, stranger, denied, face detected, fever, no mask, access granted.
+
+They offer every event type of the Face event entity (which is disabled by default: see
+``event.py``), so automations need neither it nor its logbook rows.
 
 "Access granted by Home Assistant" is offered while Home Assistant decides access (online mode).
 
@@ -39,6 +42,7 @@ from .person_directory import PERSON_ID_SCHEMA, loaded_entry_for_device, person_
 TRIGGER_RECOGNIZED: Final = "recognized"
 TRIGGER_STRANGER: Final = "stranger"
 TRIGGER_DENIED: Final = "denied"
+TRIGGER_DETECTED: Final = "detected"
 TRIGGER_FEVER: Final = "fever"
 TRIGGER_NO_MASK: Final = "no_mask"
 TRIGGER_ACCESS_GRANTED: Final = "access_granted"
@@ -80,6 +84,8 @@ TRIGGERS: Final[tuple[FaceTrigger, ...]] = (
     ),
     FaceTrigger(type=TRIGGER_STRANGER, event_data={"result": str(FaceResult.STRANGER)}),
     FaceTrigger(type=TRIGGER_DENIED, event_data={"result": str(FaceResult.DENIED)}, person=True),
+    # A face seen without comparison (face matching off, or a terminal that only detects).
+    FaceTrigger(type=TRIGGER_DETECTED, event_data={"result": str(FaceResult.DETECTED)}),
     FaceTrigger(type=TRIGGER_FEVER, event_data={"fever": True}, offered_fn=_checks_fever),
     FaceTrigger(type=TRIGGER_NO_MASK, event_data={"mask": False}, offered_fn=_checks_mask),
     FaceTrigger(

@@ -1,5 +1,7 @@
 """The "Face" event entity: one event per real-time capture, typed by its result.
 
+Disabled by default: each of its events is a logbook row of its own under the capture's sentence.
+
 Its attributes are for people: the role as a word, the reason as a key the frontend translates,
 no internal ids (device id, serial, sequence stay in the ``facecapture_face`` bus event).
 """
@@ -56,6 +58,10 @@ FACE_EVENT = EventEntityDescription(
     key="face",
     translation_key="face",
     event_types=[str(result) for result in FaceResult],
+    # Home Assistant writes a logbook row for every event an event entity gets, and nothing
+    # lets an integration leave it out: enabled, it doubles each capture's row (the sentence of
+    # logbook.py). Automations have the device triggers and the ``facecapture_face`` event.
+    entity_registry_enabled_default=False,
 )
 
 

@@ -448,6 +448,9 @@ def async_setup_household(hass: HomeAssistant, entry: FaceCaptureConfigEntry) ->
         cancel()
         household.progress.pop(entry.entry_id, None)
         _clear_issues(hass, entry)()
+        if not [other for other in members(hass, household.name) if other is not entry]:
+            # The last terminal of the household went: nothing is left to differ.
+            ir.async_delete_issue(hass, DOMAIN, household.drift_issue_id)
 
     return stop
 

@@ -13,6 +13,7 @@ from typing import Any
 from homeassistant.components.event import DOMAIN as EVENT_DOMAIN
 from homeassistant.components.logbook.const import (
     LOGBOOK_ENTRY_ENTITY_ID,
+    LOGBOOK_ENTRY_ICON,
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
 )
@@ -30,6 +31,9 @@ from .person_links import person_name
 
 FALLBACK_NAME = "Face terminal"
 """Named with the serial when the event's device is no longer in the registry."""
+
+FACE_ICON = "mdi:face-recognition"
+"""The Face event entity's icon, for rows it does not carry (it is disabled by default)."""
 
 REASONS: dict[str, str] = {
     FailureReason.RESTRICTED: "not on the allowed list",
@@ -149,13 +153,18 @@ def async_describe_events(
             LOGBOOK_ENTRY_NAME: name or f"{FALLBACK_NAME} {serial or ''}".strip(),
             LOGBOOK_ENTRY_MESSAGE: describe_capture(data),
         }
-        # Tied to the terminal's Face event entity: the row gets its icon and a link to it.
-        if serial and (
-            entity_id := entity_registry.async_get_entity_id(
-                EVENT_DOMAIN, DOMAIN, f"{serial}_{FACE_EVENT.key}"
-            )
-        ):
-            entry[LOGBOOK_ENTRY_ENTITY_ID] = entity_id
+        # Tied to the terminal's Face event entity where the user enabled it: the row gets its
+        # icon and a link to it. Disabled (the default), it has no state to link to.
+        entity_id = (
+            entity_registry.async_get_entity_id(EVENT_DOMAIN, DOMAIN, f"{serial}_{FACE_EVENT.key}")
+            if serial
+            else None
+        )
+        registered = entity_registry.async_get(entity_id) if entity_id else None
+        if registered is not None and not registered.disabled:
+            entry[LOGBOOK_ENTRY_ENTITY_ID] = registered.entity_id
+        else:
+            entry[LOGBOOK_ENTRY_ICON] = FACE_ICON
         return entry
 
     async_describe_event(DOMAIN, EVENT_FACE, async_describe_face)

@@ -58,6 +58,10 @@ class FaceCapturePushSensorDescription(SensorEntityDescription):
     restored_attributes: tuple[str, ...] = ("person_id", "score")
 
 
+# One sentence per capture in the logbook (logbook.py): a capture sensor whose state can change
+# with each capture starts disabled, since Home Assistant logs every such change as a row of its
+# own and leaves out only sensors with a unit or a state class. Enabled, it adds that row.
+
 POLLED_SENSORS: tuple[FaceCaptureSensorDescription, ...] = (
     FaceCaptureSensorDescription(
         key="registered_persons",
@@ -115,6 +119,8 @@ PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
     FaceCapturePushSensorDescription(
         key="last_person",
         translation_key="last_person",
+        # Each recognition of someone else changes it (see above).
+        entity_registry_enabled_default=False,
         applies_fn=lambda capture: capture.result is FaceResult.RECOGNIZED,
         value_fn=lambda capture: capture.push.person_name or capture.push.person_id,
         attributes_fn=lambda capture: {
@@ -137,6 +143,8 @@ PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
         translation_key="last_decision",
         device_class=SensorDeviceClass.ENUM,
         options=[str(decision) for decision in Decision],
+        # A refusal after an entry, or the reverse, changes it (see above).
+        entity_registry_enabled_default=False,
         value_fn=lambda capture: str((capture.access or terminal_decision(capture.push)).decision),
         attributes_fn=_access,
         restored_attributes=("decided_by", "reason", "person_id", "person_name"),
@@ -145,8 +153,7 @@ PUSH_SENSORS: tuple[FaceCapturePushSensorDescription, ...] = (
         key="last_capture",
         translation_key="last_capture",
         device_class=SensorDeviceClass.TIMESTAMP,
-        # The Face event's own state is the time of the last capture; enabled, this one would add
-        # a second logbook row to each capture (a timestamp sensor is never "continuous").
+        # Every capture changes it: a timestamp sensor is never "continuous".
         entity_registry_enabled_default=False,
         value_fn=lambda capture: capture.captured_at,
     ),
@@ -227,6 +234,8 @@ LAST_SEEN = SensorEntityDescription(
     key="last_seen",
     translation_key="last_seen",
     device_class=SensorDeviceClass.TIMESTAMP,
+    # Every capture of the linked person changes it (see above).
+    entity_registry_enabled_default=False,
 )
 
 

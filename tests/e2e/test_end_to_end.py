@@ -30,6 +30,9 @@ async def test_recognised_face_reaches_home_assistant(stack: FaceCaptureStack) -
     client, sim = stack.client, stack.simulator
     event_id = stack.entity_id("event", "face")
     last_person_id = stack.entity_id("sensor", "last_person")
+    last_face_id = stack.entity_id("camera", "closeup")
+    # Both start disabled (one logbook row per capture); a user enables them.
+    await stack.enable_entities(event_id, last_person_id)
 
     # Set-up pointed the terminal at the entry's webhook, on Home Assistant's internal URL.
     upload_target = (await sim.state())["upload_target"]
@@ -84,6 +87,15 @@ async def test_recognised_face_reaches_home_assistant(stack: FaceCaptureStack) -
         explain=stack.logs,
     )
     assert person["attributes"]["person_id"] == "alice", person
+
+    # The Last face camera (enabled by default) shows the capture's close-up.
+    async with client.session.get(
+        f"{stack.base_url}/api/camera_proxy/{last_face_id}",
+        headers={"Authorization": f"Bearer {client.token}"},
+    ) as reply:
+        assert reply.status == 200, stack.logs()
+        assert reply.content_type == "image/jpeg"
+        assert (await reply.read()).startswith(b"\xff\xd8\xff")
 
     # The push was acknowledged: nothing left for the terminal to resend.
     sim_state = await sim.state()

@@ -67,6 +67,8 @@ async def _match_mode(stack: FaceCaptureStack, mode: int) -> None:
 
 async def test_home_assistant_decides_who_enters(stack: FaceCaptureStack) -> None:
     sim = stack.simulator
+    # The decision sensor starts disabled (one logbook row per capture); a user enables it.
+    await stack.enable_entities(stack.entity_id("sensor", "last_decision"))
     base = {"push_auto": True, "push_remote": False}
     await _options(stack, {**base, "access_decider": "home_assistant"}, POLICY)
     await _match_mode(stack, 2)

@@ -88,6 +88,7 @@ async def scripts_and_switch(hass: HomeAssistant) -> None:
     )
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_policy_grants_whitelisted_and_turns_strangers_away(
     hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
 ) -> None:

@@ -18,6 +18,9 @@ from simulator import Simulator
 from .common import SERIAL
 from .conftest import WEBHOOK_ID
 
+# The capture entities start disabled (one logbook row per capture); these tests watch them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
 
 

@@ -21,7 +21,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.facecapture.const import DOMAIN
 from simulator import COMMANDS, Simulator
 
-from .common import entity_id_of, setup_platform
+from .common import SERIAL, entity_id_of, setup_platform
 
 
 @pytest.fixture(autouse=True)
@@ -104,3 +104,29 @@ async def test_picture_refused(hass: HomeAssistant, simulator: Simulator, camera
 
     assert err.value.translation_domain == DOMAIN
     assert err.value.translation_key == "code_5"
+
+
+async def test_image_entities_of_older_versions_removed(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The pictures were image entities before they were cameras: set-up leaves no orphans."""
+    mock_config_entry.add_to_hass(hass)
+    old = [
+        entity_registry.async_get_or_create(
+            "image", DOMAIN, f"{SERIAL}_{key}", config_entry=mock_config_entry
+        ).entity_id
+        for key in ("closeup", "panorama")
+    ]
+    # Not ours to remove: another integration's image with the same unique id.
+    other = entity_registry.async_get_or_create("image", "doorbird", f"{SERIAL}_closeup").entity_id
+
+    with patch("custom_components.facecapture.PLATFORMS", [Platform.CAMERA]):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+
+    assert [entity_registry.async_get(entity_id) for entity_id in old] == [None, None]
+    assert entity_registry.async_get(other) is not None
+    for key in ("closeup", "panorama"):
+        assert entity_registry.async_get_entity_id("camera", DOMAIN, f"{SERIAL}_{key}")
+    assert hass.states.get("camera.front_gate_last_face").state == "idle"
+    assert hass.states.get("camera.front_gate_last_panorama").state == "idle"

@@ -162,7 +162,13 @@ async def test_device_triggers_without_config_entries(
     await live_push.runtime_data.coordinator.async_refresh()
     listed = await device_trigger.async_get_triggers(hass, device_id)
     # The terminal's entry was found: its switched-off mask check hides "no mask".
-    assert [trigger["type"] for trigger in listed] == ["recognized", "stranger", "denied", "fever"]
+    assert [trigger["type"] for trigger in listed] == [
+        "recognized",
+        "stranger",
+        "denied",
+        "detected",
+        "fever",
+    ]
     assert single_entry_devices == [device_id]
 
     await _automations(hass, *(_trigger(device_id, trigger_type) for trigger_type in ALL_TYPES))

@@ -75,11 +75,12 @@ PUSH_ENTITIES = (
     "sensor.front_gate_last_body_temperature",
     "binary_sensor.front_gate_mask_worn",
     "binary_sensor.front_gate_fever",
-    "image.front_gate_last_face",
-    "image.front_gate_last_panorama",
+    "camera.front_gate_last_face",
+    "camera.front_gate_last_panorama",
 )
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_push_entities_follow_the_terminal(
     hass: HomeAssistant, live_push: MockConfigEntry, simulator: Simulator
 ) -> None:
@@ -110,8 +111,9 @@ async def test_push_entities_write_only_when_reachability_changes(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """A successful poll after a successful poll leaves the capture entities' states untouched."""
-    entity_id = "sensor.front_gate_last_recognized_person"
+    entity_id = "camera.front_gate_last_face"
     before = hass.states.get(entity_id)
+    assert before is not None
     await init_integration.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get(entity_id) is before

@@ -24,7 +24,7 @@ from simulator import Simulator
 
 from .common import call_action, terminal_device_id
 
-ALL_TYPES = ["recognized", "stranger", "denied", "fever", "no_mask"]
+ALL_TYPES = ["recognized", "stranger", "denied", "detected", "fever", "no_mask"]
 
 
 # Device triggers need the device, not the entities.
@@ -84,7 +84,7 @@ def _fired(service_calls: list[ServiceCall]) -> list[str]:
 
 
 async def test_get_triggers(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
-    """The terminal offers all five triggers when its mask and temperature checks are on."""
+    """The terminal offers all six triggers when its mask and temperature checks are on."""
     device_id = terminal_device_id(hass)
     triggers = await _device_triggers(hass, device_id)
     assert triggers == [
@@ -101,7 +101,12 @@ async def test_checks_switched_off_hide_triggers(
     await init_integration.runtime_data.coordinator.async_refresh()
     device_id = terminal_device_id(hass)
     triggers = await _device_triggers(hass, device_id)
-    assert [trigger[CONF_TYPE] for trigger in triggers] == ["recognized", "stranger", "denied"]
+    assert [trigger[CONF_TYPE] for trigger in triggers] == [
+        "recognized",
+        "stranger",
+        "denied",
+        "detected",
+    ]
 
 
 async def test_triggers_of_unloaded_terminal(
@@ -233,7 +238,7 @@ async def test_triggers_fire_on_real_pushes(
 
     service_calls.clear()
     await _capture(hass, simulator, "detected", temperature=None, mask=True)
-    assert _fired(service_calls) == []
+    assert _fired(service_calls) == ["detected"]
 
 
 async def test_person_filter(

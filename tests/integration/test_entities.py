@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 import json
 from pathlib import Path
 from unittest.mock import patch
@@ -13,6 +12,7 @@ from homeassistant.components.device_automation import (
     DeviceAutomationType,
     async_get_device_automations,
 )
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -22,7 +22,12 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
-from custom_components.facecapture.const import DOMAIN
+from custom_components.facecapture.const import (
+    CONF_HA_PERSON,
+    CONF_PERSON_ID,
+    DOMAIN,
+    SUBENTRY_PERSON_LINK,
+)
 from simulator import Simulator
 
 from .common import SERIAL, terminal_device_id
@@ -37,16 +42,7 @@ def frozen_time(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to("2026-11-25 12:00:00+00:00")
 
 
-@pytest.fixture(autouse=True)
-def fixed_image_token() -> Generator[None]:
-    """Image entities sign their URLs with a random token; make it stable for snapshots."""
-    with patch("homeassistant.components.image._RND.getrandbits", return_value=0xFACE):
-        yield
-
-
-@pytest.mark.parametrize(
-    "platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.EVENT, Platform.IMAGE]
-)
+@pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.EVENT])
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_entities(
     hass: HomeAssistant,
@@ -97,27 +93,33 @@ async def test_states_after_capture(
             "sensor.front_gate_last_capture",
             "binary_sensor.front_gate_mask_worn",
             "binary_sensor.front_gate_fever",
-            "image.front_gate_last_face",
-            "image.front_gate_last_panorama",
         )
     }
     # The device id is random per test run; everything else is stable.
     assert states == snapshot(exclude=props("device_id"))
 
 
-async def test_image_content(
+async def test_picture_content(
     hass: HomeAssistant, http_client: TestClient, hass_client: ClientSessionGenerator
 ) -> None:
-    """The image entities serve the pushed pictures from memory."""
+    """The picture cameras serve the pushed pictures from memory; a capture leaves their state."""
+    before = hass.states.get("camera.front_gate_last_face")
+    assert before is not None
+    assert before.state == "idle"
+    client = await hass_client()
+    # Before the first capture there is no picture to show.
+    response = await client.get("/api/camera_proxy/camera.front_gate_last_face")
+    assert response.status == 500
     body = json.loads((PUSHES / "face-push-recognized-v0.42.json").read_text())
     body["device_sn"] = SERIAL
     await http_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
     await hass.async_block_till_done(wait_background_tasks=True)
-    client = await hass_client()
-    response = await client.get("/api/image_proxy/image.front_gate_last_face")
-    assert response.status == 200
-    content = await response.read()
-    assert content.startswith(b"\xff\xd8\xff")
+    for entity_id in ("camera.front_gate_last_face", "camera.front_gate_last_panorama"):
+        response = await client.get(f"/api/camera_proxy/{entity_id}")
+        assert response.status == 200, entity_id
+        assert response.content_type == "image/jpeg"
+        assert (await response.read()).startswith(b"\xff\xd8\xff"), entity_id
+    assert hass.states.get("camera.front_gate_last_face") is before
 
 
 @pytest.mark.parametrize("simulator_options", [{"has_4g": True}])
@@ -133,13 +135,28 @@ async def test_operator_sensor_disabled_by_default(
     assert hass.states.get("sensor.front_gate_mobile_operator") is None
 
 
-async def test_last_capture_sensor_disabled_by_default(
-    hass: HomeAssistant, init_integration: MockConfigEntry, entity_registry: er.EntityRegistry
+@pytest.mark.parametrize(
+    "entity_id",
+    [
+        "event.front_gate_face",
+        "sensor.front_gate_last_capture",
+        "sensor.front_gate_last_recognized_person",
+        "sensor.front_gate_last_access_decision",
+        "binary_sensor.front_gate_mask_worn",
+        "binary_sensor.front_gate_fever",
+    ],
+)
+async def test_capture_entities_disabled_by_default(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    entity_id: str,
 ) -> None:
-    """The capture time is the Face event's own state: its sensor is there but off."""
-    entry = entity_registry.async_get("sensor.front_gate_last_capture")
+    """Entities whose state changes with each capture are there but off (test_logbook_rows)."""
+    entry = entity_registry.async_get(entity_id)
     assert entry is not None
     assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(entity_id) is None
 
 
 # What a household changes now and then; every other setting starts disabled (as Reolink does).
@@ -185,14 +202,22 @@ async def test_calm_device_page(
     for key in DISABLED_SETTINGS:
         assert config[key].disabled_by is er.RegistryEntryDisabler.INTEGRATION, key
         assert hass.states.get(config[key].entity_id) is None, key
-    # Everything a household watches (captures, the gate, the camera) is enabled; the capture
-    # time sensor repeats the Face event's state (and would double its logbook rows).
+    # What a household watches (the pictures, the gate, the camera) is enabled; the capture
+    # entities whose state changes with each capture would add logbook rows to its sentence.
     others = {
         entry.unique_id.removeprefix(f"{SERIAL}_")
         for entry in entries
         if entry.entity_category is not EntityCategory.CONFIG and entry.disabled_by is not None
     }
-    assert others == {"relay_2", "last_capture"}
+    assert others == {
+        "relay_2",
+        "face",
+        "last_capture",
+        "last_person",
+        "last_decision",
+        "mask",
+        "fever",
+    }
 
 
 async def test_device_triggers_are_few(
@@ -207,5 +232,39 @@ async def test_device_triggers_are_few(
     for trigger in triggers:
         by_domain[trigger["domain"]] = by_domain.get(trigger["domain"], 0) + 1
     assert by_domain.get("switch", 0) == 0
-    assert by_domain[DOMAIN] == 5
+    assert by_domain[DOMAIN] == 6
     assert len(triggers) < 30, triggers
+
+
+async def test_linked_person_last_seen_disabled_by_default(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    internal_url: str,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A link's "last seen" sensor changes with each of that person's captures: it starts off."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Front gate",
+        unique_id=SERIAL,
+        data=dict(mock_config_entry.data),
+        subentries_data=[
+            ConfigSubentryData(
+                data={CONF_PERSON_ID: "1001", CONF_HA_PERSON: "person.alice"},
+                subentry_type=SUBENTRY_PERSON_LINK,
+                title="Alice → Alice",
+                unique_id="1001",
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    (registered,) = [
+        registered
+        for registered in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if registered.translation_key == "last_seen"
+    ]
+    assert registered.config_subentry_id == next(iter(entry.subentries))
+    assert registered.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(registered.entity_id) is None

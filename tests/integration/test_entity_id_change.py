@@ -51,7 +51,7 @@ def test_every_entity_opts_in_to_in_place_changes() -> None:
         "FaceCaptureLock",
         "FaceCapturePushSensor",
         "FaceCaptureSensor",
-        "FaceCaptureImage",
+        "FaceCapturePictureCamera",
     }
     for cls in classes:
         mro = cls.__mro__
@@ -70,6 +70,7 @@ async def _rename(
     await hass.async_block_till_done()
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_renamed_push_entity_keeps_working(
     hass: HomeAssistant,
     live_push: MockConfigEntry,

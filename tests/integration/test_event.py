@@ -38,7 +38,8 @@ async def _post(hass: HomeAssistant, client: TestClient, **changes: object) -> N
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-@pytest.mark.usefixtures("platform_entry")
+# The Face event entity starts disabled (one logbook row per capture): enabled here.
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "platform_entry")
 async def test_readable_attributes(
     hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator
 ) -> None:

@@ -94,6 +94,7 @@ async def test_every_answer_for_codes_the_terminal_read(
     assert fresh.used == 0
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_events_and_entities_never_carry_a_token(
     hass: HomeAssistant,
     live_push: MockConfigEntry,

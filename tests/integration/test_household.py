@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
-from datetime import timedelta
+from datetime import datetime, timedelta
 import logging
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import HomeAssistant
@@ -303,16 +304,29 @@ async def test_drift_is_found_reported_and_repaired(
     assert _issue(hass, issue_id) is None
 
 
-async def test_repair_flow_without_a_loaded_terminal_aborts(
+async def test_drift_issue_goes_with_the_household(
     hass: HomeAssistant, sims: list[Simulator], entries: list[MockConfigEntry]
 ) -> None:
-    """Once the household's terminals are gone, the fix flow has nothing to copy."""
+    """Once the household's last terminal is unloaded, its drift issue goes; a stale fix aborts."""
     sims[1].add_person("1009", "Dave")
     await _household(hass).async_check()
     issue_id = f"household_drift_{HOUSEHOLD.lower()}"
     assert _issue(hass, issue_id) is not None
-    for entry in entries:
+    for entry in entries[:2]:
         assert await hass.config_entries.async_unload(entry.entry_id)
+    assert _issue(hass, issue_id) is not None
+    assert await hass.config_entries.async_unload(entries[2].entry_id)
+    assert _issue(hass, issue_id) is None
+
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="household_drift",
+        data={"household": HOUSEHOLD},
+    )
     assert await async_setup_component(hass, "repairs", {})
     manager = repairs_flow_manager(hass)
     assert manager is not None
@@ -589,3 +603,80 @@ async def test_scheduled_comparison_runs_once_per_interval(
         async_fire_time_changed(hass, dt_util.utcnow() + DRIFT_INTERVAL)
         await hass.async_block_till_done(wait_background_tasks=True)
     assert check.call_count == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Validity that ends
+
+
+def _device_text(moment: datetime) -> str:
+    """A time as the terminal writes it, on its clock (Home Assistant's zone)."""
+    return dt_util.as_local(moment).strftime("%Y/%m/%d %H:%M:%S")
+
+
+async def test_guest_whose_window_ends_leaves_every_terminal(
+    hass: HomeAssistant,
+    sims: list[Simulator],
+    entries: list[MockConfigEntry],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """When a validity window ends, each terminal of the household deletes the guest."""
+    end = dt_util.utcnow().replace(microsecond=0) + timedelta(hours=2)
+    await _call(
+        hass,
+        entries[0],
+        "enroll_person",
+        id="2001",
+        name="Guest",
+        valid_until=dt_util.as_local(end).isoformat(),
+    )
+    for sim in sims:
+        assert sim.state.persons["2001"]["term"] == _device_text(end)
+
+    freezer.move_to(end - timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert all("2001" in sim.state.persons for sim in sims)
+
+    freezer.move_to(end + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    for sim, entry in zip(sims, entries, strict=True):
+        assert "2001" not in sim.state.persons
+        assert "2001" not in entry.runtime_data.directory.persons
+    assert set(sims[0].state.persons) == {"1001", "1002"}
+
+
+async def test_expired_at_set_up_and_failures(
+    hass: HomeAssistant,
+    sims: list[Simulator],
+    internal_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Someone already expired is deleted once the directory is read; a refusal is retried."""
+    past = _device_text(dt_util.utcnow() - timedelta(days=1))
+    sims[0].state.persons["1002"]["term"] = past
+    sims[0].add_person("1003", "Zed")
+    sims[0].state.persons["1003"]["term"] = past
+    sims[0].fail_next("delete person(s)", 23)
+    entry = await _set_up(hass, _entry(0, sims[0]))
+    assert "Could not delete a person whose validity ended from Front gate" in caplog.text
+    assert "Zed" not in caplog.text
+    assert "1003" not in caplog.text
+    # The first delete was refused: the next read of the terminal's persons tries again.
+    await entry.runtime_data.directory.async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert set(sims[0].state.persons) == {"1001"}
+    assert set(entry.runtime_data.directory.persons) == {"1001"}
+
+
+@pytest.mark.parametrize("auto_clean", [True, False])
+async def test_terminal_of_its_own_keeps_them_unless_it_cleans(
+    hass: HomeAssistant, sims: list[Simulator], internal_url: str, auto_clean: bool
+) -> None:
+    """Alone, the terminal is left as it is; with auto-clean the directory lets them go."""
+    sims[0].state.persons["1002"]["term"] = _device_text(dt_util.utcnow() - timedelta(days=1))
+    sims[0].state.app_params["name_list"]["auto_clean"] = auto_clean
+    entry = await _set_up(hass, _entry(0, sims[0], household=None))
+    assert "1002" in sims[0].state.persons  # the integration deleted nothing
+    assert ("1002" in entry.runtime_data.directory.persons) is not auto_clean

@@ -162,31 +162,41 @@ def test_denial_reasons_read_as_words(reason: str, reads: str) -> None:
 
 
 @pytest.mark.usefixtures("logbook")
-async def test_sentence_is_tied_to_the_face_event_entity(
+async def test_sentence_is_tied_to_the_face_event_entity_when_enabled(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     internal_url: str,
     hass_ws_client: WebSocketGenerator,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """With the event entity there, the sentence links to it and shows with its icon."""
+    """The sentence shows the Face icon; once the user enables the event entity, it links to it."""
     await setup_platform(hass, mock_config_entry, Platform.EVENT)
     event_entity = entity_id_of(entity_registry, "event", "face")
+    assert (
+        entity_registry.async_get(event_entity).disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    )
     hass.bus.async_fire(
         EVENT_FACE, {"serial": SERIAL, "realtime": True, "result": "stranger", "device_id": None}
     )
     await hass.async_block_till_done()
     await async_wait_recording_done(hass)
     client = await hass_ws_client(hass)
-    await client.send_json_auto_id(
-        {
-            "type": "logbook/get_events",
-            "start_time": dt_util.start_of_local_day().isoformat(),
-        }
-    )
-    reply = await client.receive_json()
-    assert reply["success"], reply
-    sentences = [entry for entry in reply["result"] if entry.get("domain") == DOMAIN]
-    assert [(entry["message"], entry["entity_id"]) for entry in sentences] == [
-        ("saw a stranger", event_entity)
+
+    async def sentences() -> list[dict[str, Any]]:
+        await client.send_json_auto_id(
+            {
+                "type": "logbook/get_events",
+                "start_time": dt_util.start_of_local_day().isoformat(),
+            }
+        )
+        reply = await client.receive_json()
+        assert reply["success"], reply
+        return [entry for entry in reply["result"] if entry.get("domain") == DOMAIN]
+
+    assert [(e["message"], e.get("entity_id"), e.get("icon")) for e in await sentences()] == [
+        ("saw a stranger", None, "mdi:face-recognition")
+    ]
+    entity_registry.async_update_entity(event_entity, disabled_by=None)
+    assert [(e["message"], e.get("entity_id"), e.get("icon")) for e in await sentences()] == [
+        ("saw a stranger", event_entity, None)
     ]

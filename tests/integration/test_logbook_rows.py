@@ -1,12 +1,20 @@
-"""What one capture writes to the logbook with every entity of the terminal in place."""
+"""What captures write to the logbook with every entity of the terminal in place: one row each.
+
+Home Assistant 2026.2 logs a state change unless the entity is a continuous sensor (a unit, a
+state class or a numeric device class) or only its attributes changed; it logs every event an
+event entity gets. So the pictures are cameras (their state stays "idle"), and the entities whose
+state changes with each capture (the Face event, who came last, the decision, mask, fever, the
+capture time) start disabled. These tests run Home Assistant's recorder and logbook for real.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.components.recorder import Recorder
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -25,6 +33,8 @@ from pytest_homeassistant_custom_component.typing import (
 
 from custom_components.facecapture.const import DOMAIN
 from simulator import Simulator
+
+from .common import SERIAL
 
 
 @pytest.fixture
@@ -57,31 +67,115 @@ async def _rows(
     return list(reply["result"])
 
 
+async def _a_morning(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Captures a minute apart that change every capture entity: others, fever, no mask."""
+    clock = simulator.state.clock
+    clock.set_wall_time(clock.now() - timedelta(minutes=10))
+    for kind, options in (
+        ("recognized", {"person_id": "1001", "score": 92}),
+        ("stranger", {}),
+        ("recognized", {"person_id": "1002", "score": 90, "temperature": 38.4, "mask": False}),
+        ("denied", {"person_id": "1001", "reason": -4}),
+        # Delivered late: the terminal replays it after an outage.
+        ("recognized", {"person_id": "1001", "score": 95, "realtime": False}),
+    ):
+        clock.set_wall_time(clock.now() + timedelta(minutes=1))
+        await _capture(hass, simulator, kind, **options)
+
+
+def _sentences_of_a_morning(rows: list[dict[str, Any]]) -> None:
+    sentences = [row["message"] for row in rows if row.get("domain") == DOMAIN]
+    assert sentences[:4] == [
+        "recognized Alice (score 92)",
+        "saw a stranger",
+        "recognized Bob (score 90), with fever",
+        "denied Alice: outside schedule",
+    ]
+    assert len(sentences) == 5
+    assert sentences[4].startswith("recognized Alice (score 95) (delivered late; captured ")
+
+
 @pytest.mark.usefixtures("logbook")
-async def test_rows_of_a_capture(
+async def test_one_row_per_capture(
     hass: HomeAssistant,
     live_push: MockConfigEntry,
     simulator: Simulator,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    """A capture is one sentence; no sensor adds a row of its own.
+    """With the default entities a capture is its sentence and nothing else.
 
-    What Home Assistant 2026.2 itself always logs stays: the logbook leaves out only sensors with
-    a unit, a state class or a numeric device class (``logbook/helpers.py``), never an event or an
-    image entity, so the Face event and the two pictures still add their own rows.
+    A recognised person, a stranger, someone else with fever and no mask, a refusal and a
+    catch-up capture: five sentences, five rows, from the very first capture on.
     """
-    # The entities leave "unknown" once; a sensor whose value changes (who came last) is a
-    # change worth a row, so the same person comes twice here.
-    await _capture(hass, simulator, "recognized", person_id="1001", score=90)
     start = dt_util.utcnow()
-    await _capture(hass, simulator, "recognized", person_id="1001", score=92)
+    await _a_morning(hass, simulator)
     rows = await _rows(hass, hass_ws_client, start)
-    sentences = [row["message"] for row in rows if row.get("domain") == DOMAIN]
-    assert sentences == ["recognized Alice (score 92)"]
-    changed = sorted(row["entity_id"] for row in rows if row.get("domain") != DOMAIN)
-    assert not [entity_id for entity_id in changed if entity_id.startswith("sensor.")]
-    assert changed == [
-        "event.front_gate_face",
-        "image.front_gate_last_face",
-        "image.front_gate_last_panorama",
-    ]
+    _sentences_of_a_morning(rows)
+    assert [row for row in rows if row.get("domain") != DOMAIN] == []
+    # The pictures did change: the cameras show the last capture's close-up and panorama.
+    for entity_id in ("camera.front_gate_last_face", "camera.front_gate_last_panorama"):
+        picture = hass.data["camera"].get_entity(entity_id)
+        assert (await picture.async_camera_image())[:3] == b"\xff\xd8\xff", entity_id
+
+
+@pytest.fixture
+def face_event_enabled(entity_registry: er.EntityRegistry) -> None:
+    """The user enabled the Face event entity (its registry entry exists, not disabled)."""
+    entity_registry.async_get_or_create(
+        "event", DOMAIN, f"{SERIAL}_face", suggested_object_id="front_gate_face"
+    )
+
+
+@pytest.mark.usefixtures("logbook", "face_event_enabled")
+async def test_face_event_entity_adds_a_row_when_enabled(
+    hass: HomeAssistant,
+    live_push: MockConfigEntry,
+    simulator: Simulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A user who enables the Face event entity gets its row under each real-time sentence.
+
+    Home Assistant logs every event of an event entity ("detected an event"); nothing lets an
+    integration leave it out, which is why the entity starts disabled.
+    """
+    assert hass.states.get("event.front_gate_face") is not None
+    start = dt_util.utcnow()
+    await _a_morning(hass, simulator)
+    rows = await _rows(hass, hass_ws_client, start)
+    _sentences_of_a_morning(rows)
+    others = [row["entity_id"] for row in rows if row.get("domain") != DOMAIN]
+    # The catch-up capture reaches no entity: four real-time captures, four extra rows.
+    assert others == ["event.front_gate_face"] * 4
+
+
+@pytest.mark.usefixtures("logbook", "entity_registry_enabled_by_default")
+async def test_rows_of_every_entity_enabled(
+    hass: HomeAssistant,
+    live_push: MockConfigEntry,
+    simulator: Simulator,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Why each capture entity starts disabled: enabled, it adds rows when its state changes.
+
+    The body temperature stays enabled: a sensor with a unit is continuous, never a row.
+    """
+    start = dt_util.utcnow()
+    await _a_morning(hass, simulator)
+    rows = await _rows(hass, hass_ws_client, start)
+    _sentences_of_a_morning(rows)
+    counts: dict[str, int] = {}
+    for row in rows:
+        if row.get("domain") != DOMAIN:
+            counts[row["entity_id"]] = counts.get(row["entity_id"], 0) + 1
+    assert counts == {
+        "event.front_gate_face": 4,
+        "sensor.front_gate_last_capture": 4,
+        # Alice, then Bob.
+        "sensor.front_gate_last_recognized_person": 2,
+        # Granted, refused (the stranger), granted (Bob), refused (Alice).
+        "sensor.front_gate_last_access_decision": 4,
+        # Off for Bob without a mask, on again for Alice.
+        "binary_sensor.front_gate_mask_worn": 3,
+        # Off for Alice, on for Bob, off for Alice again.
+        "binary_sensor.front_gate_fever": 3,
+    }

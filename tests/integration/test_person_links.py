@@ -28,6 +28,9 @@ from simulator import Simulator
 
 from .common import call_action, make_jpeg
 
+# The capture entities start disabled (one logbook row per capture); these tests watch them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 ALICE = "person.alice_smith"
 CAROL = "person.carol_jones"
 PICTURE = make_jpeg(80, 60, (200, 150, 120))

@@ -332,17 +332,17 @@ async def test_camera_entity(
     assert _sent_photo(simulator) == picture
 
 
-async def test_last_capture_and_image_entity(
+async def test_last_capture_and_camera_entity(
     hass: HomeAssistant, live_push: MockConfigEntry, simulator: Simulator
 ) -> None:
-    """After a real push: the last close-up, directly, as the image entity and as its media item."""
+    """After a real push: the last close-up, directly, as the camera entity and as its media item."""
     with pytest.raises(ServiceValidationError) as err:
         await _enroll(hass, last_capture=True)
     assert err.value.translation_key == "photo_no_capture"
     assert err.value.translation_placeholders == {"name": "Front gate"}
 
     with pytest.raises(ServiceValidationError) as err:
-        await _enroll(hass, photo_entity="image.front_gate_nothing_here")
+        await _enroll(hass, photo_entity="camera.front_gate_nothing_here")
     assert err.value.translation_key == "photo_entity_failed"
 
     body = await simulator.capture(kind="recognized", person_id="1001")
@@ -353,15 +353,15 @@ async def test_last_capture_and_image_entity(
     await _enroll(hass, last_capture=True)
     assert _sent_photo(simulator) == closeup
 
-    image_entity = "image.front_gate_last_face"
-    await call_action(hass, "display_image", {"photo_entity": image_entity})
+    camera_entity = "camera.front_gate_last_face"
+    await call_action(hass, "display_image", {"photo_entity": camera_entity})
     assert base64.b64decode(simulator.requests[-1]["image_data"]) == closeup
 
     assert await async_setup_component(hass, "media_source", {})
     await _enroll(
         hass,
         photo={
-            "media_content_id": f"media-source://image/{image_entity}",
+            "media_content_id": f"media-source://camera/{camera_entity}",
             "media_content_type": "image",
         },
     )

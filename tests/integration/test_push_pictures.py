@@ -6,10 +6,12 @@ import base64
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
-from homeassistant.components.image import ImageEntity
+from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.facecapture.api import push as push_module
+from custom_components.facecapture.const import EVENT_FACE
 
 from .common import make_jpeg
 from .test_webhook import post, push
@@ -19,8 +21,8 @@ PNG = base64.b64decode(
 )
 
 
-def image_entity(hass: HomeAssistant, entity_id: str) -> ImageEntity:
-    entity: ImageEntity = hass.data["image"].get_entity(entity_id)
+def camera(hass: HomeAssistant, entity_id: str) -> Camera:
+    entity: Camera = hass.data["camera"].get_entity(entity_id)
     return entity
 
 
@@ -43,12 +45,12 @@ async def test_pictures_decoded_only_when_shown(
         assert reply["code"] == 0
         await hass.async_block_till_done()
         # Whoever asks first (the capture archive keeps its copy) decodes each picture once.
-        panorama = image_entity(hass, "image.front_gate_last_panorama")
-        closeup = image_entity(hass, "image.front_gate_last_face")
-        assert await panorama.async_image() == jpeg
-        assert await panorama.async_image() == jpeg
+        panorama = camera(hass, "camera.front_gate_last_panorama")
+        closeup = camera(hass, "camera.front_gate_last_face")
+        assert await panorama.async_camera_image() == jpeg
+        assert await panorama.async_camera_image() == jpeg
         assert panorama.content_type == "image/jpeg"
-        assert await closeup.async_image() == PNG * 20
+        assert await closeup.async_camera_image() == PNG * 20
         assert closeup.content_type == "image/png"
         assert picture_decodes() == 2
 
@@ -56,10 +58,37 @@ async def test_pictures_decoded_only_when_shown(
 async def test_picture_that_is_no_base64_shows_nothing(
     hass: HomeAssistant, http_client: TestClient
 ) -> None:
-    """A long picture text that turns out not to be base64 gives no image, and no error."""
+    """A long picture text that turns out not to be base64 gives no picture, and no error."""
     body = push("face-push-recognized-v0.42.json")
     body["overall_pic"] = {"data": "*" * 5000, "format": "jpg"}
     _, reply = await post(http_client, body)
     assert reply["code"] == 0
     await hass.async_block_till_done()
-    assert await image_entity(hass, "image.front_gate_last_panorama").async_image() is None
+    assert await camera(hass, "camera.front_gate_last_panorama").async_camera_image() is None
+
+
+async def test_capture_without_a_picture_keeps_the_last_one(
+    hass: HomeAssistant, http_client: TestClient
+) -> None:
+    """A capture that sends no panorama leaves the last panorama shown, and no state is written."""
+    events = async_capture_events(hass, EVENT_FACE)
+    jpeg = make_jpeg(400, 300)
+    body = push("face-push-recognized-v0.42.json")
+    body["overall_pic"] = {"data": base64.b64encode(jpeg).decode(), "format": "jpg"}
+    _, reply = await post(http_client, body)
+    assert reply["code"] == 0
+    await hass.async_block_till_done()
+    state = hass.states.get("camera.front_gate_last_panorama")
+
+    later = push("face-push-recognized-v0.42.json", sequence_no="1043")
+    later["cap_time"] = "2024/03/05 09:00:00.000"
+    later["overall_pic_flag"] = False
+    del later["overall_pic"]
+    _, reply = await post(http_client, later)
+    assert reply["code"] == 0
+    await hass.async_block_till_done()
+
+    assert len(events) == 2
+    assert "panorama" not in events[1].data
+    assert await camera(hass, "camera.front_gate_last_panorama").async_camera_image() == jpeg
+    assert hass.states.get("camera.front_gate_last_panorama") is state

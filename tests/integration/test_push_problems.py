@@ -24,6 +24,9 @@ from .common import SERIAL
 from .conftest import WEBHOOK_ID
 from .test_webhook import EVENT_ENTITY, LAST_PERSON, URL, post, push
 
+# The capture entities start disabled (one logbook row per capture); these tests watch them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 MARKER = "Zoë-Secret-Name"
 ACK = {"reply": "ACK", "cmd": "face", "code": 0}
 UNREADABLE = {"reply": "ACK", "cmd": "face", "code": 3, "desc": "unreadable push"}

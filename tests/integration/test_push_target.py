@@ -6,6 +6,7 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.camera import async_get_image
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -30,6 +31,7 @@ from .conftest import INTERNAL_URL, WEBHOOK_ID
 EXPECTED_URL = f"{INTERNAL_URL}/api/webhook/{WEBHOOK_ID}"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_simulator_push_reaches_home_assistant(
     hass: HomeAssistant, live_push: MockConfigEntry, simulator: Simulator
 ) -> None:
@@ -50,7 +52,8 @@ async def test_simulator_push_reaches_home_assistant(
     )
     assert hass.states.get("binary_sensor.front_gate_mask_worn").state == "on"
     assert hass.states.get("binary_sensor.front_gate_fever").state == "off"
-    assert hass.states.get("image.front_gate_last_face").state != "unknown"
+    picture = await async_get_image(hass, "camera.front_gate_last_face")
+    assert picture.content.startswith(b"\xff\xd8\xff")
 
 
 async def test_drift_raises_fixable_issue_and_fix_restores(

@@ -22,6 +22,9 @@ from custom_components.facecapture.const import EVENT_FACE
 from .common import SERIAL
 from .conftest import WEBHOOK_ID
 
+# The capture entities start disabled (one logbook row per capture); these tests watch them.
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 PUSHES = Path(__file__).parent.parent / "fixtures" / "pushes"
 URL = f"/api/webhook/{WEBHOOK_ID}"
 EVENT_ENTITY = "event.front_gate_face"
@@ -299,5 +302,5 @@ async def test_large_push_read_whole(
     assert reply["code"] == 0
     await hass.async_block_till_done(wait_background_tasks=True)
     assert len(face_events) == 1
-    image = hass.data["image"].get_entity("image.front_gate_last_panorama")
-    assert await image.async_image() == panorama.getvalue()
+    camera = hass.data["camera"].get_entity("camera.front_gate_last_panorama")
+    assert await camera.async_camera_image() == panorama.getvalue()
