@@ -15,6 +15,7 @@ from .api import LongPollTransport
 from .captures import Capture
 from .const import CONF_CONFIG_WEBHOOK_ID, CONF_PUSH_URL, CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import FaceCaptureConfigEntry, FaceCaptureData
+from .household import household_of, members
 from .person_links import person_links
 
 # Names, ids, cards, ID card data, images, credentials, webhook ids: never in a diagnostics file.
@@ -201,7 +202,21 @@ async def async_get_config_entry_diagnostics(
                 "last_error": runtime.directory.last_error,
                 "kept_on_disk": runtime.directory.persisted,
                 "linked_people": len(person_links(entry)),
+                **_household(hass, entry),
             },
         },
         TO_REDACT,
     )
+
+
+def _household(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> dict[str, Any]:
+    """For a terminal of a household: how many share it and the last copying into this one."""
+    if (household := household_of(hass, entry)) is None:
+        return {}
+    progress = household.progress.get(entry.entry_id)
+    return {
+        "household": {
+            "terminals": len(members(hass, household.name)),
+            "copy": dataclasses.asdict(progress) if progress else None,
+        }
+    }

@@ -22,22 +22,12 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .api import FaceCaptureError, parse_device_time
-from .api.commands import TERM_FOREVER, TERM_NEVER
+from .api import FaceCaptureError
 from .api.errors import FaceCaptureRecordNotFoundError
 from .const import DOMAIN, LOGGER
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import device_time_to_utc
 from .household import household_of
-from .person_directory import DirectoryPerson
-from .person_sync import error_kind
-
-
-def validity_end(person: DirectoryPerson) -> datetime | None:
-    """When a person's validity ends, in UTC; None for "forever", "never" or no end."""
-    if person.valid_until in (None, TERM_FOREVER, TERM_NEVER):
-        return None
-    return device_time_to_utc(parse_device_time(person.valid_until))
+from .person_sync import error_kind, validity_end
 
 
 class PersonExpiry:

@@ -16,9 +16,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Final
 
-from .api import FaceCaptureClient, Person, PersonData, Role, UploadMode
+from homeassistant.util import dt as dt_util
+
+from .api import FaceCaptureClient, Person, PersonData, Role, UploadMode, parse_device_time
+from .api.commands import TERM_FOREVER, TERM_NEVER
 from .api.errors import (
     FaceCaptureAuthError,
     FaceCaptureConnectionError,
@@ -27,6 +31,7 @@ from .api.errors import (
     FaceCaptureRecordNotFoundError,
     FaceCaptureStorageFullError,
 )
+from .device_time import device_time_to_utc
 from .person_directory import DirectoryPerson
 
 PAGED_COPIES: Final = 20
@@ -35,6 +40,19 @@ rather than each person read on their own."""
 
 type Snapshot = Mapping[str, DirectoryPerson]
 """What one terminal holds: person id -> the fields the household compares."""
+
+
+def validity_end(person: DirectoryPerson) -> datetime | None:
+    """When a person's validity ends, in UTC; None for "forever", "never" or no end."""
+    if person.valid_until in (None, TERM_FOREVER, TERM_NEVER):
+        return None
+    return device_time_to_utc(parse_device_time(person.valid_until))
+
+
+def still_valid(person: DirectoryPerson) -> bool:
+    """Whether a person's validity has not ended: someone expired is not worth a copy."""
+    end = validity_end(person)
+    return end is None or end > dt_util.utcnow()
 
 
 async def async_read_persons(client: FaceCaptureClient) -> dict[str, DirectoryPerson]:
@@ -61,11 +79,14 @@ def plan_copies(
     *,
     targets: Collection[str] | None = None,
     voters: Collection[str] | None = None,
+    wanted: Callable[[DirectoryPerson], bool] = still_valid,
 ) -> list[Copy]:
     """The copies that bring ``targets`` (default: all) in step with what ``voters`` hold.
 
     ``snapshots`` is in the household's order (who joined first comes first). Persons only
-    non-voters hold are left alone: a terminal filled on joining keeps what it had.
+    non-voters hold are left alone: a terminal filled on joining keeps what it had. A version
+    that is not ``wanted`` (by default: one whose validity ended) is copied nowhere; its
+    terminals delete it themselves (``person_expiry.py``).
     """
     order = list(snapshots)
     voting = [entry_id for entry_id in order if voters is None or entry_id in voters]
@@ -85,6 +106,8 @@ def plan_copies(
         source, reference = next(
             (entry_id, version) for entry_id, version in holders if votes[version] == most
         )
+        if not wanted(reference):
+            continue
         for target in receiving:
             held = snapshots[target].get(person_id)
             if held != reference:

@@ -33,6 +33,7 @@ from custom_components.facecapture.const import (
     DATA_HOUSEHOLD_FILLED,
     DOMAIN,
 )
+from custom_components.facecapture.diagnostics import async_get_config_entry_diagnostics
 from custom_components.facecapture.household import (
     DATA_HOUSEHOLDS,
     DRIFT_INTERVAL,
@@ -380,6 +381,11 @@ async def test_late_terminal_is_filled_in_the_background_with_progress(
     assert seen[-1] == (47, 47)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert household.progress[late.entry_id].percent == 100
+    diagnostics = await async_get_config_entry_diagnostics(hass, late)
+    assert diagnostics["person_directory"]["household"] == {
+        "terminals": 2,
+        "copy": {"total": 47, "done": 47, "failed": 0, "running": False},
+    }
     # Paged with photos: 3 pages of 20, not one request per person.
     reads = [
         body
@@ -507,6 +513,14 @@ def test_plan_majority_then_first_terminal() -> None:
     snapshots["c"] = {"3": _person("3", "Cy")}
     filled = plan_copies(snapshots, targets={"c"}, voters={"a", "b"})
     assert {(c.person_id, c.target) for c in filled} == {("1", "c"), ("2", "c")}
+
+
+def test_plan_copies_nobody_whose_validity_ended() -> None:
+    """A guest whose window ended is not copied back to a terminal that deleted them."""
+    ended = DirectoryPerson("4", "Guest", 1, "useless", "2020/01/01 00:00:00")
+    coming = DirectoryPerson("5", "Guest", 1, "useless", "2037/01/01 00:00:00")
+    copies = plan_copies({"a": {}, "b": {"4": ended, "5": coming}})
+    assert [(c.person_id, c.target) for c in copies] == [("5", "a")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -637,6 +651,10 @@ async def test_guest_whose_window_ends_leaves_every_terminal(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert all("2001" in sim.state.persons for sim in sims)
+    # A reload while the timer waits sets it again; a guest already gone is no failure.
+    assert await hass.config_entries.async_reload(entries[2].entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    del sims[1].state.persons["2001"]
 
     freezer.move_to(end + timedelta(seconds=1))
     async_fire_time_changed(hass)
@@ -645,6 +663,7 @@ async def test_guest_whose_window_ends_leaves_every_terminal(
         assert "2001" not in sim.state.persons
         assert "2001" not in entry.runtime_data.directory.persons
     assert set(sims[0].state.persons) == {"1001", "1002"}
+    assert _issue(hass, f"household_copy_failed_{entries[1].entry_id}") is None
 
 
 async def test_expired_at_set_up_and_failures(
