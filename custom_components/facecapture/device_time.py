@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+import functools
 import re
 
 from homeassistant.util import dt as dt_util
@@ -16,17 +17,24 @@ _ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+){0,2}$")
 
 def zone_of(name: str | None) -> tzinfo:
     """The zone a message names (``UTC+8``, ``+05:30``, ``Europe/Berlin``), else Home Assistant's."""
-    if name and len(name) <= _MAX_ZONE_NAME:
-        if match := _OFFSET.match(name):
-            sign, hours, minutes = match.groups()
-            delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-            if delta < timedelta(hours=24):
-                return timezone(-delta if sign == "-" else delta)
-        elif (name := name.strip()).upper() in ("UTC", "GMT"):
-            return UTC
-        elif _ZONE_NAME.match(name) and (zone := _lookup_zone(name)):
-            return zone
+    if name and len(name) <= _MAX_ZONE_NAME and (zone := _named_zone(name)) is not None:
+        return zone
     return dt_util.get_default_time_zone()
+
+
+@functools.lru_cache(maxsize=64)
+def _named_zone(name: str) -> tzinfo | None:
+    """The zone a name stands for, if any; cached, since every push of a terminal names the same."""
+    if match := _OFFSET.match(name):
+        sign, hours, minutes = match.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta < timedelta(hours=24):
+            return timezone(-delta if sign == "-" else delta)
+    elif (name := name.strip()).upper() in ("UTC", "GMT"):
+        return UTC
+    elif _ZONE_NAME.match(name):
+        return _lookup_zone(name)
+    return None
 
 
 def _lookup_zone(name: str) -> tzinfo | None:

@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 import orjson
 import pytest
 
-from custom_components.facecapture.api import push as push_module
+from custom_components.facecapture.api import ack as ack_module, push_json, push_models
 from custom_components.facecapture.api._sanitise import (
     INT64_MAX,
     INT64_MIN,
@@ -61,7 +61,10 @@ def json_parser(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.param == "orjson":
         yield "orjson"
     else:
-        with patch.object(push_module, "_orjson", None):
+        with (
+            patch.object(push_json, "_orjson", None),
+            patch.object(ack_module, "_orjson", None),
+        ):
             yield "stdlib"
 
 
@@ -251,12 +254,12 @@ def test_problem_for(changes: dict[str, Any], problem: PushProblem | None) -> No
 
 def test_orjson_is_used_when_installed() -> None:
     raw = json.dumps(face()).encode()
-    with patch.object(push_module, "json") as stdlib:
+    with patch.object(push_json, "json") as stdlib:
         parse_face(raw)
     stdlib.loads.assert_not_called()
     with (
-        patch.object(push_module, "_orjson", None),
-        patch.object(push_module.json, "loads", wraps=json.loads) as loads,
+        patch.object(push_json, "_orjson", None),
+        patch.object(push_json.json, "loads", wraps=json.loads) as loads,
     ):
         parse_face(raw)
     loads.assert_called_once()
@@ -334,7 +337,7 @@ def test_both_parsers_agree(body: dict[str, Any]) -> None:
     """Whatever the body (NaN, big integers, surrogates included), both paths give the same push."""
     raw = json.dumps(body).encode()
     fast = parse_push(raw)
-    with patch.object(push_module, "_orjson", None):
+    with patch.object(push_json, "_orjson", None):
         slow = parse_push(raw)
     assert repr(fast) == repr(slow)
 
@@ -347,7 +350,7 @@ def test_both_parsers_agree(body: dict[str, Any]) -> None:
 def test_pictures_are_decoded_lazily_and_once() -> None:
     encoded = "data:image/jpeg;base64," + base64.b64encode(JPEG).decode()
     body = face(overall_pic={"data": encoded}, closeup_pic={"data": encoded, "format": "JPG"})
-    with patch.object(push_module, "decode_base64", wraps=push_module.decode_base64) as decode:
+    with patch.object(push_models, "decode_base64", wraps=push_models.decode_base64) as decode:
         push = parse_face(body)
         assert decode.call_count == 0
         assert push.overall_pic is not None

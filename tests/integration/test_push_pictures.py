@@ -10,7 +10,7 @@ from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_capture_events
 
-from custom_components.facecapture.api import push as push_module
+from custom_components.facecapture.api import push_models
 from custom_components.facecapture.const import EVENT_FACE
 
 from .common import make_jpeg
@@ -36,7 +36,7 @@ async def test_pictures_decoded_only_when_shown(
     # A PNG close-up without a declared format: the bytes tell the content type.
     body["closeup_pic"] = {"data": base64.b64encode(PNG * 20).decode()}
     pictures = {body["overall_pic"]["data"], body["closeup_pic"]["data"]}
-    with patch.object(push_module, "decode_base64", wraps=push_module.decode_base64) as decode:
+    with patch.object(push_models, "decode_base64", wraps=push_models.decode_base64) as decode:
 
         def picture_decodes() -> int:
             return sum(call.args[0] in pictures for call in decode.call_args_list)

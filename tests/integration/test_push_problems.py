@@ -201,7 +201,7 @@ async def test_even_a_failing_salvage_gives_json(
     """The last resort: when even counting fails, a fixed JSON reply still goes out."""
     receiver = PushReceiver(hass, init_integration)
     request = MagicMock()
-    request.content.read = AsyncMock(side_effect=RuntimeError("read"))
+    request.content.readany = AsyncMock(side_effect=RuntimeError("read"))
     with patch.object(
         init_integration.runtime_data.captures.problems,
         "async_report",
@@ -217,7 +217,7 @@ async def test_broken_upload_is_answered(
     """A body that cannot be read (the terminal went away) still gets an answer, and one line."""
     receiver = PushReceiver(hass, init_integration)
     request = MagicMock()
-    request.content.read = AsyncMock(side_effect=ConnectionResetError)
+    request.content.readany = AsyncMock(side_effect=ConnectionResetError)
     response = await receiver.async_handle(hass, WEBHOOK_ID, request)
     assert json.loads(response.body) == UNREADABLE
     assert init_integration.runtime_data.captures.problems.counts == {"broken_request": 1}
