@@ -14,7 +14,9 @@ gate only when the ACK carries ``gateway_ctrl`` (document 2.2.1.2). The webhook 
   again; a catch-up capture (``is_realtime`` 0) never opens anything;
 - a capture carrying a guest pass's QR code (``guest_passes.py``) opens for a valid pass, which
   counts one use, once per capture; an invalid pass turns away whoever the face policy would not
-  have let in anyway.
+  have let in anyway. A pass stands in for who the guest is, not for whether anyone may come in
+  now: while nobody may enter, the "only while this is on" entity is off, or the holder has a
+  fever, no mask or a blacklisted face, no pass opens and none is used.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ from .const import (
     MAX_ACCESS_DEADLINE,
     MIN_ACCESS_DEADLINE,
 )
-from .guest_passes import PassCheck, PassRejection, guest_passes
+from .guest_passes import PassCheck, PassRejection, guest_passes, is_pass_token
+from .log_throttle import WarningThrottle
 
 ROLE_WHITELIST = 1
 ROLE_BLACKLIST = 2
@@ -303,12 +306,8 @@ class AccessPolicy:
             return DenyReason.BLACKLISTED
         if self.allow == ALLOW_WHITELISTED and role != ROLE_WHITELIST:
             return DenyReason.NOT_WHITELISTED
-        person = push.person
-        temperature = person.temperature if person else None
-        if self.deny_fever and temperature is not None and temperature >= fever_limit:
-            return DenyReason.FEVER
-        if self.deny_no_mask and person is not None and person.has_mask is False:
-            return DenyReason.NO_MASK
+        if health := self._health_refusal(push, fever_limit):
+            return health
         # The terminal's own objections (expired, outside its schedule...) still count; fever and
         # mask are this policy's to judge, by the options above.
         reason = push.failure_reason
@@ -317,9 +316,47 @@ class AccessPolicy:
             FailureReason.NO_MASK,
         ):
             return str(reason)
-        if self.entity_id and entity_state not in ALLOWING_STATES:
+        if self._closed(entity_state):
             return DenyReason.OUTSIDE_SCHEDULE
         return None
+
+    def guest_refusal(
+        self, push: FacePush, *, fever_limit: float, entity_state: str | None
+    ) -> str | None:
+        """Why a guest pass cannot open now, whatever pass it is; None when a pass may open.
+
+        A pass stands in for who the guest is (recognised, whitelisted, authorised by the
+        terminal), not for whether anyone may come in now: nobody allowed, the "only while this is
+        on" entity not letting people in, fever, no mask, or a face the terminal knows as
+        blacklisted still turn the holder away.
+        """
+        if self.allow == ALLOW_NOBODY:
+            return DenyReason.NOBODY_ALLOWED
+        role = push.match.person_role if push.match else None
+        if self.deny_blacklisted and role == ROLE_BLACKLIST:
+            return DenyReason.BLACKLISTED
+        if health := self._health_refusal(push, fever_limit):
+            return health
+        if self._closed(entity_state):
+            return DenyReason.OUTSIDE_SCHEDULE
+        return None
+
+    def _health_refusal(self, push: FacePush, fever_limit: float) -> DenyReason | None:
+        person = push.person
+        temperature = person.temperature if person else None
+        if self.deny_fever and temperature is not None and temperature >= fever_limit:
+            return DenyReason.FEVER
+        if self.deny_no_mask and person is not None and person.has_mask is False:
+            return DenyReason.NO_MASK
+        return None
+
+    def _closed(self, entity_state: str | None) -> bool:
+        """Whether the "only while this is on" entity lets nobody in now."""
+        return bool(self.entity_id) and entity_state not in ALLOWING_STATES
+
+    def refuse(self, push: FacePush, reason: str) -> AccessDecision:
+        """The policy's refusal, with the screen text for it."""
+        return self._answer(push, DecidedBy.POLICY, reason)
 
     def fallback_decision(self, push: FacePush, reason: DenyReason) -> AccessDecision:
         """When no decision came in time: turn away, or let recognised whitelisted persons in."""
@@ -403,7 +440,7 @@ class AccessControl:
         self._fever_limit = fever_limit
         self._describe = describe
         self._decisions: OrderedDict[CaptureKey, asyncio.Future[AccessDecision]] = OrderedDict()
-        self._last_warning: float | None = None
+        self._warnings = WarningThrottle(WARNING_INTERVAL)
         self.decided = 0
         self.repeated = 0
         self.fallbacks = 0
@@ -460,9 +497,22 @@ class AccessControl:
         entity_state = None
         if policy.entity_id and (state := self.hass.states.get(policy.entity_id)):
             entity_state = state.state
-        decision = policy.decide(push, fever_limit=self._fever_limit(), entity_state=entity_state)
+        fever_limit = self._fever_limit()
+        decision = policy.decide(push, fever_limit=fever_limit, entity_state=entity_state)
         if push.qr_code is None:
             return decision
+        if (
+            not decision.granted
+            and push.is_realtime
+            and is_pass_token(push.qr_code.qr_data)
+            and (
+                refusal := policy.guest_refusal(
+                    push, fever_limit=fever_limit, entity_state=entity_state
+                )
+            )
+        ):
+            # No pass opens now: it is not judged, so no use is counted for a gate that stays shut.
+            return policy.refuse(push, refusal)
         # Judged once per capture: a retransmission is answered from memory above, and the pass
         # store also remembers the capture key, so no second use is counted (also after a restart).
         check = guest_passes(self.hass).async_check_push(
@@ -538,9 +588,7 @@ class AccessControl:
         self, policy: AccessPolicy, push: FacePush, reason: DenyReason, message: str, *args: Any
     ) -> AccessDecision:
         self.fallbacks += 1
-        now = time.monotonic()
-        if self._last_warning is None or now - self._last_warning >= WARNING_INTERVAL:
-            self._last_warning = now
+        if self._warnings.due():
             LOGGER.warning(
                 "%s: access decided by the fallback (" + message + "); more failures in the "
                 "next %d minutes are logged at debug level",

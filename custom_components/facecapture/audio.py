@@ -21,10 +21,10 @@ from homeassistant.components import ffmpeg, media_source, tts
 from homeassistant.components.media_player.browse_media import async_process_play_media_url
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
 from .api import AUDIO_SAMPLE_RATE, MAX_AUDIO_BYTES
 from .const import DOMAIN, LOGGER
+from .downloads import DownloadTooLargeError, async_fetch_bounded
 from .helpers import validation_error
 
 SAMPLE_WIDTH: Final = 2
@@ -136,21 +136,15 @@ async def async_convert(hass: HomeAssistant, source: bytes | Path) -> TerminalAu
 
 async def _async_fetch(hass: HomeAssistant, url: str) -> bytes:
     """Download audio, refusing more than ``MAX_SOURCE_BYTES``."""
-    session = async_get_clientsession(hass)
-    data = bytearray()
     try:
-        async with asyncio.timeout(FETCH_TIMEOUT), session.get(url) as response:
-            response.raise_for_status()
-            if (response.content_length or 0) > MAX_SOURCE_BYTES:
-                raise _too_large()
-            async for chunk in response.content.iter_chunked(64 * 1024):
-                data += chunk
-                if len(data) > MAX_SOURCE_BYTES:
-                    raise _too_large()
+        return await async_fetch_bounded(
+            hass, url, max_bytes=MAX_SOURCE_BYTES, timeout=FETCH_TIMEOUT
+        )
+    except DownloadTooLargeError:
+        raise _too_large() from None
     except (TimeoutError, aiohttp.ClientError) as err:
         # The address may carry a signature: name only the error.
         raise audio_error("audio_fetch_failed", error=str(err) or type(err).__name__) from err
-    return bytes(data)
 
 
 async def _async_local_file(hass: HomeAssistant, path: Path) -> Path:

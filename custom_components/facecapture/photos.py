@@ -8,7 +8,6 @@ the executor, before it is sent. Photos are faces: they stay in memory and are n
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 import io
 import math
@@ -20,7 +19,6 @@ from homeassistant.components import camera, image, media_source
 from homeassistant.core import HomeAssistant, split_entity_id
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, selector
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from PIL import Image, ImageOps, UnidentifiedImageError
 import voluptuous as vol
 
@@ -31,6 +29,7 @@ from .api.images import (
     detect_image_format,
 )
 from .coordinator import FaceCaptureConfigEntry
+from .downloads import DownloadTooLargeError, async_fetch_bounded
 from .helpers import validation_error
 
 ATTR_PHOTO: Final = "photo"
@@ -135,26 +134,18 @@ async def _async_from_media(hass: HomeAssistant, media_id: str) -> bytes:
 
 async def async_download(hass: HomeAssistant, media_id: str, url: str) -> bytes:
     """Fetch a picture from a web address, refusing anything larger than a photo."""
-    session = async_get_clientsession(hass)
-    data = bytearray()
     try:
-        async with asyncio.timeout(DOWNLOAD_TIMEOUT):
-            response = await session.get(url)
-            async with response:
-                response.raise_for_status()
-                async for chunk in response.content.iter_chunked(64 * 1024):
-                    data += chunk
-                    if len(data) > MAX_DOWNLOAD_BYTES:
-                        raise validation_error(
-                            "photo_media_failed",
-                            media=media_id,
-                            error=f"larger than {MAX_DOWNLOAD_BYTES} bytes",
-                        )
+        return await async_fetch_bounded(
+            hass, url, max_bytes=MAX_DOWNLOAD_BYTES, timeout=DOWNLOAD_TIMEOUT
+        )
+    except DownloadTooLargeError:
+        raise validation_error(
+            "photo_media_failed", media=media_id, error=f"larger than {MAX_DOWNLOAD_BYTES} bytes"
+        ) from None
     except (TimeoutError, aiohttp.ClientError) as err:
         raise validation_error(
             "photo_media_failed", media=media_id, error=str(err) or "timeout"
         ) from err
-    return bytes(data)
 
 
 def _fits(size: tuple[int, int]) -> bool:

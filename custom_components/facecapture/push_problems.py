@@ -19,6 +19,7 @@ from homeassistant.helpers import issue_registry as ir
 
 from .api.push import PushProblem
 from .const import DOMAIN, LOGGER
+from .log_throttle import WarningThrottle
 
 WARN_INTERVAL: Final = 3600.0
 """Seconds between two warnings of the same kind for one terminal."""
@@ -82,7 +83,7 @@ class PushProblems:
         self.entry_id = entry_id
         self.title = title
         self.counts: Counter[str] = Counter()
-        self._warned_at: dict[str, float] = {}
+        self._warnings = WarningThrottle(WARN_INTERVAL)
         self._recent: dict[PushProblem, deque[float]] = {}
         self._open: set[PushProblem] = set()
 
@@ -94,10 +95,8 @@ class PushProblems:
         """
         self.counts[kind] += 1
         now = time.monotonic()
-        last = self._warned_at.get(kind)
         message = _MESSAGES[kind] if detail is None else f"{_MESSAGES[kind]} ({detail})"
-        if last is None or now - last >= WARN_INTERVAL:
-            self._warned_at[kind] = now
+        if self._warnings.due(kind, now):
             LOGGER.warning(
                 "%s: %s; the same is logged at debug level for the next hour", self.title, message
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 import io
 from typing import Any
 from unittest.mock import patch
@@ -9,10 +10,12 @@ from unittest.mock import patch
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util import dt as dt_util
 from PIL import Image
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.const import DOMAIN
+from custom_components.facecapture.guest_passes import GuestPass, guest_passes
 from simulator import Simulator
 
 # The simulated terminal's serial number (conftest and the test modules import it from here).
@@ -123,3 +126,32 @@ def make_jpeg(
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), color).save(buffer, format="JPEG")
     return buffer.getvalue()
+
+
+async def async_capture(
+    hass: HomeAssistant, simulator: Simulator, *args: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """A capture the simulator pushes (``Simulator.capture``'s arguments), delivered and handled."""
+    body = await simulator.capture(*args, **kwargs)
+    await simulator.wait_delivered(timeout=10)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return body
+
+
+def make_guest_pass(
+    hass: HomeAssistant,
+    *,
+    uses: int | None = 2,
+    start: timedelta = timedelta(hours=-1),
+    end: timedelta = timedelta(hours=2),
+    terminals: tuple[str, ...] | None = None,
+) -> GuestPass:
+    """A pass for Carol, valid from ``start`` to ``end`` from now, for the simulated terminal."""
+    now = dt_util.utcnow()
+    return guest_passes(hass).async_create(
+        name="Carol",
+        valid_from=now + start,
+        valid_until=now + end,
+        uses=uses,
+        terminals=(terminal_device_id(hass),) if terminals is None else terminals,
+    )

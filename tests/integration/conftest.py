@@ -4,28 +4,32 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
 from datetime import timedelta
+from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.facecapture import config_client_webhook
 from custom_components.facecapture.config_client_webhook import async_get_receiver
 from custom_components.facecapture.const import (
+    CONF_ACCESS_DECIDER,
     CONF_CONFIG_REMOTE,
     CONF_CONFIG_WEBHOOK_ID,
     CONF_CONNECTION,
     CONF_PUSH_URL,
     CONF_WEBHOOK_ID,
     CONNECTION_CONFIG_CLIENT,
+    DECIDER_HOME_ASSISTANT,
     DOMAIN,
+    EVENT_FACE,
 )
 from simulator import Simulator
 
@@ -257,3 +261,41 @@ async def live_push(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+@pytest.fixture
+def access_options() -> dict[str, Any]:
+    """Options on top of "Home Assistant decides"; tests override this fixture."""
+    return {}
+
+
+@pytest.fixture
+async def online(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    internal_url: str,
+    ha_server: TestClient,
+    access_options: dict[str, Any],
+) -> MockConfigEntry:
+    """A terminal whose access Home Assistant decides; its pushes really reach the webhook."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Front gate",
+        unique_id=SERIAL,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
+        options={
+            CONF_PUSH_URL: f"http://127.0.0.1:{ha_server.server.port}",
+            CONF_ACCESS_DECIDER: DECIDER_HOME_ASSISTANT,
+            **access_options,
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+def face_events(hass: HomeAssistant) -> list[Event]:
+    """Every facecapture_face event fired."""
+    return async_capture_events(hass, EVENT_FACE)

@@ -22,28 +22,22 @@ from pytest_homeassistant_custom_component.common import (
     async_get_device_automations,
     async_mock_service,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.facecapture.const import (
     CONF_ACCESS_ALLOW,
     CONF_ACCESS_DEADLINE,
-    CONF_ACCESS_DECIDER,
     CONF_ACCESS_ENTITY,
     CONF_ACCESS_FALLBACK,
     CONF_ACCESS_RELAY,
     CONF_ACCESS_SCRIPT,
     CONF_DENY_NO_MASK,
-    CONF_PUSH_URL,
-    CONF_WEBHOOK_ID,
-    DECIDER_HOME_ASSISTANT,
     DOMAIN,
     EVENT_FACE,
 )
 from custom_components.facecapture.logbook import describe_capture
 from simulator import Simulator
 
-from .common import SERIAL
-from .conftest import WEBHOOK_ID
+from .common import async_capture
 
 LAST_DECISION = "sensor.front_gate_last_access_decision"
 EVENT_ENTITY = "event.front_gate_face"
@@ -85,54 +79,13 @@ SCRIPTS: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def access_options() -> dict[str, Any]:
-    """Options on top of "Home Assistant decides"; tests override this fixture."""
-    return {}
-
-
-@pytest.fixture
-async def online(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    internal_url: str,
-    hass_client_no_auth: ClientSessionGenerator,
-    access_options: dict[str, Any],
-) -> MockConfigEntry:
-    """A terminal whose access Home Assistant decides; its pushes really reach the webhook."""
-    assert await async_setup_component(hass, "http", {})
+@pytest.fixture(autouse=True)
+async def scripts_and_switch(hass: HomeAssistant) -> None:
+    """The access scripts, and an input_boolean (on) for the "only while this is on" option."""
     assert await async_setup_component(hass, "script", {"script": SCRIPTS})
     assert await async_setup_component(
         hass, "input_boolean", {"input_boolean": {"door_allowed": {"initial": True}}}
     )
-    client = await hass_client_no_auth()
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Front gate",
-        unique_id=SERIAL,
-        data={"host": "127.0.0.1", "port": simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
-        options={
-            CONF_PUSH_URL: f"http://127.0.0.1:{client.server.port}",
-            CONF_ACCESS_DECIDER: DECIDER_HOME_ASSISTANT,
-            **access_options,
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-async def _capture(hass: HomeAssistant, simulator: Simulator, *args: Any, **kwargs: Any) -> None:
-    await simulator.capture(*args, **kwargs)
-    await simulator.wait_delivered(timeout=10)
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-@pytest.fixture
-def face_events(hass: HomeAssistant) -> list[Event]:
-    """Every facecapture_face event fired."""
-    return async_capture_events(hass, EVENT_FACE)
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -142,8 +95,8 @@ async def test_policy_grants_whitelisted_and_turns_strangers_away(
     """Alice (whitelisted) gets the gate and her name on screen; a stranger gets neither."""
     assert simulator.state.app_params["gate_control"]["match_mode"] == 2
 
-    await _capture(hass, simulator, "recognized", person_id="1001")
-    await _capture(hass, simulator, "stranger")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "stranger")
 
     granted, denied = simulator.door
     assert granted["opened"] is True
@@ -198,19 +151,19 @@ async def test_policy_checks_entity_mask_fever_and_roles(
     """Fever, no mask, a blacklisted or ordinary person, the entity off: each turns away."""
     simulator.state.persons["1002"]["role"] = 2  # Bob is blacklisted
     simulator.add_person("1003", "Carol")["role"] = 0  # Carol is an ordinary person
-    await _capture(hass, simulator, "recognized", person_id="1001", temperature=38.4)
-    await _capture(hass, simulator, "recognized", person_id="1001", mask=False)
-    await _capture(hass, simulator, "recognized", person_id="1002")
-    await _capture(hass, simulator, "recognized", person_id="1003")
-    await _capture(hass, simulator, "denied", person_id="1001", reason=-3)
+    await async_capture(hass, simulator, "recognized", person_id="1001", temperature=38.4)
+    await async_capture(hass, simulator, "recognized", person_id="1001", mask=False)
+    await async_capture(hass, simulator, "recognized", person_id="1002")
+    await async_capture(hass, simulator, "recognized", person_id="1003")
+    await async_capture(hass, simulator, "denied", person_id="1001", reason=-3)
     await hass.services.async_call(
         "input_boolean", "turn_off", {"entity_id": "input_boolean.door_allowed"}, blocking=True
     )
-    await _capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
     await hass.services.async_call(
         "input_boolean", "turn_on", {"entity_id": "input_boolean.door_allowed"}, blocking=True
     )
-    await _capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
 
     assert [entry["opened"] for entry in simulator.door] == [False] * 6 + [True]
     assert [event.data["decision_reason"] for event in face_events] == [
@@ -232,8 +185,8 @@ async def test_script_answer_applies_on_top_of_the_policy(
 ) -> None:
     """The script opens for Bob on relay 2 and turns Alice away, with its own words."""
     runs = async_capture_events(hass, "gate_check_ran")
-    await _capture(hass, simulator, "recognized", person_id="1001")
-    await _capture(hass, simulator, "recognized", person_id="1002")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1002")
 
     alice, bob = simulator.door
     assert alice["opened"] is False
@@ -255,7 +208,7 @@ async def test_script_without_open_keeps_the_policy(
     hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
 ) -> None:
     """A script that only sets the text leaves the decision to the policy."""
-    await _capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
     assert simulator.door[0]["opened"] is True
     assert simulator.door[0]["text"] == "Policy said True"
     assert face_events[0].data["decided_by"] == "policy"
@@ -281,8 +234,8 @@ async def test_script_timeout_falls_back_inside_the_deadline(
     """A slow script: the fallback lets whitelisted Alice in, the ACK leaves before the deadline,
     one warning is logged however often it happens."""
     with caplog.at_level(logging.DEBUG, logger="custom_components.facecapture"):
-        await _capture(hass, simulator, "recognized", person_id="1001")
-        await _capture(hass, simulator, "stranger")
+        await async_capture(hass, simulator, "recognized", person_id="1001")
+        await async_capture(hass, simulator, "stranger")
 
     alice, stranger = simulator.door
     assert alice["opened"] is True
@@ -308,7 +261,7 @@ async def test_failing_script_falls_back_to_turning_away(
     hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
 ) -> None:
     """A script that raises, or answers nonsense: the default fallback turns everyone away."""
-    await _capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
     assert simulator.door[0]["opened"] is False
     assert face_events[0].data["decided_by"] == "fallback"
     assert face_events[0].data["decision_reason"] == "error"
@@ -322,7 +275,7 @@ async def test_retransmission_gets_the_same_ack_without_deciding_again(
     the gate opens once, event and all."""
     runs = async_capture_events(hass, "gate_check_ran")
     simulator.pusher.lose_acks = 1
-    await _capture(hass, simulator, "recognized", person_id="1002")
+    await async_capture(hass, simulator, "recognized", person_id="1002")
 
     assert simulator.pusher.failures[-1]["reason"] == "ACK lost on the way back"
     assert len(runs) == 1
@@ -336,7 +289,7 @@ async def test_catch_up_capture_never_opens(
     hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
 ) -> None:
     """A capture delivered after an outage is recorded, and turned away without any text."""
-    await _capture(hass, simulator, "recognized", person_id="1001", realtime=False)
+    await async_capture(hass, simulator, "recognized", person_id="1001", realtime=False)
     assert simulator.door[0]["opened"] is False
     assert simulator.door[0]["realtime"] is False
     assert simulator.door[0]["text"] is None
@@ -350,7 +303,7 @@ async def test_any_recognised_person(
 ) -> None:
     """ "Any recognised person" lets an ordinary person in too."""
     simulator.add_person("1003", "Carol")["role"] = 0
-    await _capture(hass, simulator, "recognized", person_id="1003")
+    await async_capture(hass, simulator, "recognized", person_id="1003")
     assert simulator.door[0]["opened"] is True
     assert simulator.door[0]["text"] == "Welcome, Carol"
 
@@ -358,7 +311,7 @@ async def test_any_recognised_person(
 @pytest.mark.parametrize("access_options", [{CONF_ACCESS_ALLOW: "nobody"}])
 async def test_nobody(hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator) -> None:
     """ "Nobody" keeps the gate shut even for the whitelist."""
-    await _capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
     assert simulator.door[0]["opened"] is False
 
 
@@ -367,7 +320,7 @@ async def test_terminal_mode_leaves_the_ack_plain(
 ) -> None:
     """When the terminal decides, the ACK carries nothing and the terminal keeps its mode."""
     events = async_capture_events(hass, EVENT_FACE)
-    await _capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
     assert simulator.state.app_params["gate_control"]["match_mode"] == 1
     assert simulator.door == []
     assert set(simulator.acks[0]) == {"reply", "cmd", "code", "sequence_no", "cap_time"}
@@ -406,8 +359,8 @@ async def test_access_granted_trigger_and_logbook(
             }
         },
     )
-    await _capture(hass, simulator, "recognized", person_id="1001")
-    await _capture(hass, simulator, "stranger")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "stranger")
     await hass.async_block_till_done()
     assert [call.data["name"] for call in calls] == ["Alice"]
 
@@ -437,7 +390,7 @@ async def test_terminal_decisions_do_not_run_the_access_granted_trigger(
             }
         },
     )
-    await _capture(hass, simulator, "recognized", person_id="1001")
+    await async_capture(hass, simulator, "recognized", person_id="1001")
     await hass.async_block_till_done()
     assert calls == []
 

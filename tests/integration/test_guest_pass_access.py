@@ -11,10 +11,8 @@ from typing import Any
 
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.access import (
     AccessDecision,
@@ -24,16 +22,13 @@ from custom_components.facecapture.access import (
     DenyReason,
 )
 from custom_components.facecapture.const import (
-    CONF_ACCESS_DECIDER,
+    ALLOW_NOBODY,
+    CONF_ACCESS_ALLOW,
+    CONF_ACCESS_ENTITY,
     CONF_ACCESS_RELAY,
-    CONF_PUSH_URL,
-    CONF_WEBHOOK_ID,
-    DECIDER_HOME_ASSISTANT,
-    DOMAIN,
-    EVENT_FACE,
+    CONF_DENY_NO_MASK,
 )
 from custom_components.facecapture.guest_passes import (
-    GuestPass,
     PassCheck,
     PassRejection,
     guest_passes,
@@ -41,69 +36,21 @@ from custom_components.facecapture.guest_passes import (
 from custom_components.facecapture.logbook import describe_capture
 from simulator import Simulator
 
-from .common import SERIAL, terminal_device_id
-from .conftest import WEBHOOK_ID
+from .common import async_capture, make_guest_pass
 from .test_access_policy import face
 
 
 @pytest.fixture
-async def online(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    internal_url: str,
-    hass_client_no_auth: ClientSessionGenerator,
-) -> MockConfigEntry:
-    """A terminal whose access Home Assistant decides, opening relay 2; pushes reach the webhook."""
-    assert await async_setup_component(hass, "http", {})
-    client = await hass_client_no_auth()
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Front gate",
-        unique_id=SERIAL,
-        data={"host": "127.0.0.1", "port": simulator.port, CONF_WEBHOOK_ID: WEBHOOK_ID},
-        options={
-            CONF_PUSH_URL: f"http://127.0.0.1:{client.server.port}",
-            CONF_ACCESS_DECIDER: DECIDER_HOME_ASSISTANT,
-            CONF_ACCESS_RELAY: 2,
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-@pytest.fixture
-def face_events(hass: HomeAssistant) -> list[Event]:
-    """Every facecapture_face event fired."""
-    return async_capture_events(hass, EVENT_FACE)
-
-
-def make(
-    hass: HomeAssistant,
-    *,
-    uses: int | None = 2,
-    start: timedelta = timedelta(hours=-1),
-    end: timedelta = timedelta(hours=2),
-    terminals: tuple[str, ...] | None = None,
-) -> GuestPass:
-    now = dt_util.utcnow()
-    return guest_passes(hass).async_create(
-        name="Carol",
-        valid_from=now + start,
-        valid_until=now + end,
-        uses=uses,
-        terminals=(terminal_device_id(hass),) if terminals is None else terminals,
-    )
+def access_options() -> dict[str, Any]:
+    """Home Assistant decides, opening relay 2."""
+    return {CONF_ACCESS_RELAY: 2}
 
 
 async def show(
     hass: HomeAssistant, simulator: Simulator, qr: str, kind: str = "stranger", **kwargs: Any
 ) -> dict[str, Any]:
     """A capture in which the terminal read ``qr``; what its door then did."""
-    await simulator.capture(kind, qr=qr, **kwargs)
-    await simulator.wait_delivered(timeout=10)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_capture(hass, simulator, kind, qr=qr, **kwargs)
     return simulator.door[-1]
 
 
@@ -112,7 +59,7 @@ async def test_a_valid_pass_opens_and_greets_the_guest(
     hass: HomeAssistant, simulator: Simulator, face_events: list[Event]
 ) -> None:
     """A stranger with Carol's pass gets in twice, greeted by name, and then no more."""
-    guest = make(hass)
+    guest = make_guest_pass(hass)
     token = guest_passes(hass).token(guest)
 
     for use in (1, 2):
@@ -156,17 +103,21 @@ async def test_invalid_passes_are_turned_away(
     passes = guest_passes(hass)
     match rejection:
         case PassRejection.EXPIRED:
-            token = passes.token(make(hass, start=timedelta(hours=-3), end=timedelta(hours=-1)))
+            token = passes.token(
+                make_guest_pass(hass, start=timedelta(hours=-3), end=timedelta(hours=-1))
+            )
         case PassRejection.NOT_YET_VALID:
-            token = passes.token(make(hass, start=timedelta(hours=1), end=timedelta(hours=3)))
+            token = passes.token(
+                make_guest_pass(hass, start=timedelta(hours=1), end=timedelta(hours=3))
+            )
         case PassRejection.REVOKED:
-            revoked = make(hass)
+            revoked = make_guest_pass(hass)
             passes.async_revoke(revoked.id)
             token = passes.token(revoked)
         case PassRejection.WRONG_TERMINAL:
-            token = passes.token(make(hass, terminals=("device-of-the-garage",)))
+            token = passes.token(make_guest_pass(hass, terminals=("device-of-the-garage",)))
         case _:
-            token = passes.token(make(hass))[:-2] + "AA"
+            token = passes.token(make_guest_pass(hass))[:-2] + "AA"
 
     door = await show(hass, simulator, token)
     assert (door["opened"], door["text"]) == (False, screen)
@@ -183,7 +134,9 @@ async def test_an_invalid_pass_does_not_keep_out_whom_the_face_lets_in(
     hass: HomeAssistant, simulator: Simulator, face_events: list[Event]
 ) -> None:
     """Alice (whitelisted) holding an expired pass still gets in, greeted as the policy greets."""
-    token = guest_passes(hass).token(make(hass, start=timedelta(hours=-3), end=timedelta(hours=-1)))
+    token = guest_passes(hass).token(
+        make_guest_pass(hass, start=timedelta(hours=-3), end=timedelta(hours=-1))
+    )
     door = await show(hass, simulator, token, "recognized", person_id="1001")
     assert (door["opened"], door["text"]) == (True, "Welcome, Alice")
     data = face_events[-1].data
@@ -196,7 +149,7 @@ async def test_a_retransmitted_push_counts_one_use(
     hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
 ) -> None:
     """The first ACK is lost: the resend gets the same ACK from memory, the pass one use."""
-    guest = make(hass)
+    guest = make_guest_pass(hass)
     simulator.pusher.lose_acks = 1
     door = await show(hass, simulator, guest_passes(hass).token(guest))
     assert simulator.pusher.failures[-1]["reason"] == "ACK lost on the way back"
@@ -213,7 +166,7 @@ async def test_a_catch_up_capture_with_a_pass_never_opens(
     hass: HomeAssistant, simulator: Simulator, face_events: list[Event]
 ) -> None:
     """Delivered after an outage: turned away as every catch-up, and no use counted."""
-    guest = make(hass)
+    guest = make_guest_pass(hass)
     door = await show(hass, simulator, guest_passes(hass).token(guest), realtime=False)
     assert (door["opened"], door["text"]) == (False, None)
     assert face_events[-1].data["decision_reason"] == DenyReason.CATCH_UP
@@ -250,3 +203,80 @@ def test_a_script_answer_keeps_the_pass() -> None:
         describe_capture({"decision": "granted", "decided_by": "script", **check.event_data()})
         == "let guest Carol in, use 3"
     )
+
+
+@pytest.mark.parametrize(
+    "access_options", [{CONF_ACCESS_RELAY: 2, CONF_ACCESS_ENTITY: "input_boolean.door_allowed"}]
+)
+async def test_a_pass_opens_nothing_while_the_entity_keeps_everyone_out(
+    hass: HomeAssistant, online: MockConfigEntry, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """The "only while this is on" entity is off: Carol's pass opens nothing and keeps its uses.
+
+    Once the entity lets people in again, the same pass opens at once.
+    """
+    assert await async_setup_component(
+        hass, "input_boolean", {"input_boolean": {"door_allowed": {"initial": False}}}
+    )
+    assert online.runtime_data.access.home_assistant_decides
+    guest = make_guest_pass(hass)
+    token = guest_passes(hass).token(guest)
+
+    door = await show(hass, simulator, token)
+    assert (door["opened"], door["text"]) == (False, "Access denied")
+    data = face_events[-1].data
+    assert (data["decision"], data["decision_reason"]) == ("denied", DenyReason.OUTSIDE_SCHEDULE)
+    assert "guest_pass" not in data
+    assert describe_capture(data) == "turned a stranger away: outside schedule"
+    assert guest.used == 0
+
+    await hass.services.async_call(
+        "input_boolean", "turn_on", {"entity_id": "input_boolean.door_allowed"}, blocking=True
+    )
+    door = await show(hass, simulator, token)
+    assert (door["opened"], door["relay"], door["text"]) == (True, 2, "Welcome, Carol")
+    assert face_events[-1].data["use"] == 1
+    assert guest.used == 1
+
+
+@pytest.mark.parametrize(
+    ("access_options", "capture", "reason"),
+    [
+        ({CONF_ACCESS_ALLOW: ALLOW_NOBODY}, {}, DenyReason.NOBODY_ALLOWED),
+        ({}, {"temperature": 38.4}, DenyReason.FEVER),
+        ({CONF_DENY_NO_MASK: True}, {"mask": False}, DenyReason.NO_MASK),
+        ({}, {"kind": "recognized", "person_id": "1002"}, DenyReason.BLACKLISTED),
+    ],
+    ids=["nobody", "fever", "no_mask", "blacklisted"],
+)
+@pytest.mark.usefixtures("online")
+async def test_a_pass_does_not_lift_what_turns_everyone_away(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    face_events: list[Event],
+    capture: dict[str, Any],
+    reason: DenyReason,
+) -> None:
+    """A pass stands in for who the guest is, not for the rules that hold for everyone."""
+    simulator.state.persons["1002"]["role"] = 2  # Bob is blacklisted
+    guest = make_guest_pass(hass)
+    door = await show(hass, simulator, guest_passes(hass).token(guest), **capture)
+    assert (door["opened"], door["text"]) == (False, "Access denied")
+    data = face_events[-1].data
+    assert (data["decision"], data["decision_reason"]) == ("denied", reason)
+    assert "guest_pass" not in data
+    assert guest.used == 0
+
+
+async def test_a_pass_opens_nothing_when_the_terminal_decides(
+    hass: HomeAssistant, live_push: MockConfigEntry, simulator: Simulator, face_events: list[Event]
+) -> None:
+    """Without Home Assistant deciding, the ACK carries no gate command and the pass no use."""
+    assert not live_push.runtime_data.access.home_assistant_decides
+    guest = make_guest_pass(hass)
+    await async_capture(hass, simulator, "stranger", qr=guest_passes(hass).token(guest))
+    assert set(simulator.acks[-1]) == {"reply", "cmd", "code", "sequence_no", "cap_time"}
+    data = face_events[-1].data
+    assert (data["decision"], data["decided_by"]) == ("denied", "terminal")
+    assert "guest_pass" not in data
+    assert guest.used == 0

@@ -8,7 +8,6 @@ from typing import Any
 
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -16,7 +15,6 @@ from custom_components.facecapture.api.push import FacePush, parse_push
 from custom_components.facecapture.const import EVENT_FACE
 from custom_components.facecapture.guest_passes import (
     TOKEN_PREFIX,
-    GuestPass,
     GuestPasses,
     PassCheck,
     PassRejection,
@@ -24,27 +22,9 @@ from custom_components.facecapture.guest_passes import (
 )
 from simulator import Simulator
 
-from .common import SERIAL, entity_id_of, terminal_device_id
+from .common import SERIAL, entity_id_of, make_guest_pass, terminal_device_id
 
 OTHER_TERMINAL = "device-of-the-garage"
-
-
-def make(
-    hass: HomeAssistant,
-    *,
-    uses: int | None = 2,
-    start: timedelta = timedelta(hours=-1),
-    end: timedelta = timedelta(hours=2),
-    terminals: tuple[str, ...] | None = None,
-) -> GuestPass:
-    now = dt_util.utcnow()
-    return guest_passes(hass).async_create(
-        name="Carol",
-        valid_from=now + start,
-        valid_until=now + end,
-        uses=uses,
-        terminals=(terminal_device_id(hass),) if terminals is None else terminals,
-    )
 
 
 async def shown(simulator: Simulator, qr: str, **kwargs: Any) -> FacePush:
@@ -72,7 +52,7 @@ async def test_every_answer_for_codes_the_terminal_read(
     wrong terminal, forged, unknown; a catch-up capture and a capture without a code are not judged.
     """
     passes: GuestPasses = guest_passes(hass)
-    guest = make(hass)
+    guest = make_guest_pass(hass)
     token = passes.token(guest)
 
     first = await shown(simulator, token)
@@ -82,11 +62,11 @@ async def test_every_answer_for_codes_the_terminal_read(
     assert judge(hass, await shown(simulator, token)).rejection is PassRejection.USED_UP
     assert guest.used == 2
 
-    expired = make(hass, start=timedelta(hours=-3), end=timedelta(hours=-1))
-    later = make(hass, start=timedelta(hours=1), end=timedelta(hours=3))
-    revoked = make(hass)
+    expired = make_guest_pass(hass, start=timedelta(hours=-3), end=timedelta(hours=-1))
+    later = make_guest_pass(hass, start=timedelta(hours=1), end=timedelta(hours=3))
+    revoked = make_guest_pass(hass)
     passes.async_revoke(revoked.id)
-    elsewhere = make(hass, terminals=(OTHER_TERMINAL,))
+    elsewhere = make_guest_pass(hass, terminals=(OTHER_TERMINAL,))
     cases = {
         PassRejection.EXPIRED: passes.token(expired),
         PassRejection.NOT_YET_VALID: passes.token(later),
@@ -101,12 +81,12 @@ async def test_every_answer_for_codes_the_terminal_read(
         judge(hass, await shown(simulator, passes.token(elsewhere))).rejection
         is PassRejection.WRONG_TERMINAL
     )
-    forged = passes.token(make(hass))[:-2] + "AA"
+    forged = passes.token(make_guest_pass(hass))[:-2] + "AA"
     assert judge(hass, await shown(simulator, forged)).rejection is PassRejection.FORGED
     unknown = TOKEN_PREFIX + "E" * 77
     assert judge(hass, await shown(simulator, unknown)).rejection is PassRejection.UNKNOWN
 
-    fresh = make(hass)
+    fresh = make_guest_pass(hass)
     late = await shown(simulator, passes.token(fresh), realtime=False)
     assert guest_passes(hass).async_check_push(late, device_id="x", serial=SERIAL) is None
     plain = await shown(simulator, "https://example.org/menu")
@@ -123,7 +103,7 @@ async def test_events_and_entities_never_carry_a_token(
 ) -> None:
     """A pass's token is kept out of the bus event and the Face entity; other QR codes stay."""
     events: list[Event] = async_capture_events(hass, EVENT_FACE)
-    guest = make(hass)
+    guest = make_guest_pass(hass)
     token = guest_passes(hass).token(guest)
     face_entity = entity_id_of(entity_registry, "event", "face")
     for text in (token, "table 12"):
