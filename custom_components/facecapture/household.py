@@ -7,7 +7,11 @@ be reached catches up when it is set up again.
 
 - An enrol, update or delete action on one terminal is made on the others too
   (``async_mirror_*``); a failure there does not fail the action: it is logged without personal
-  data, shown as a repair issue, and repaired by the next synchronisation.
+  data, shown as a repair issue, and repaired by the next synchronisation: the household keeps
+  the change as pending (in memory only: person ids are personal data), and a synchronisation
+  makes pending deletes first and lets a pending update's terminal win the vote, so that it never
+  copies a deleted person back or an old version over a newer one. A terminal that is not loaded
+  when the action runs gets the change the same way.
 - A terminal that joins a household is filled with everyone the others hold, in the background
   after set-up; the "Person sync" sensor shows how far it got, and a full terminal (code 20)
   stops the copy with a repair issue.
@@ -19,7 +23,7 @@ be reached catches up when it is set up again.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import time
@@ -92,6 +96,16 @@ def members(
     return found
 
 
+def configured(hass: HomeAssistant, name: str) -> list[str]:
+    """Every terminal (entry id) of a household, loaded or not."""
+    key = household_key(name)
+    return [
+        entry.entry_id
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if (entry_name := household_name(entry)) is not None and household_key(entry_name) == key
+    ]
+
+
 def household_of(hass: HomeAssistant, entry: FaceCaptureConfigEntry) -> Household | None:
     """The household of a terminal, if it belongs to one."""
     if (name := household_name(entry)) is None:
@@ -120,6 +134,16 @@ class SyncProgress:
         return round(100 * (self.done + self.failed) / self.total)
 
 
+@dataclass(frozen=True, slots=True)
+class PendingChange:
+    """An action's change that did not reach every terminal of the household yet."""
+
+    delete: bool
+    """True for a delete; False for an enrol or update."""
+    source: str
+    """The terminal (entry id) the action was made on: for an update, its version wins."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class SyncResult:
     """What a synchronisation found and did."""
@@ -128,6 +152,8 @@ class SyncResult:
     outcome: CopyOutcome
     skipped: list[str]
     """Terminals (titles) whose persons could not be read: left out of the comparison."""
+    read: list[str]
+    """Terminals (entry ids) whose persons were read."""
 
 
 class Household:
@@ -140,6 +166,8 @@ class Household:
         self.slug = slugify(name) or "household"
         self.progress: dict[str, SyncProgress] = {}
         self.checked_at: float | None = None
+        self.pending: dict[str, PendingChange] = {}
+        """Person id -> an action's change some terminal still lacks (in memory only)."""
         self._lock = asyncio.Lock()
         self._listeners: list[CALLBACK_TYPE] = []
 
@@ -190,19 +218,44 @@ class Household:
             entries = members(self.hass, self.name, joining=joining)
             snapshots, _skipped = await self._async_snapshots(entries)
             self.checked_at = time.monotonic()
-            copies = plan_copies(snapshots)
-        self._async_report_drift(entries, copies)
+            copies = plan_copies(snapshots, authority=self._authority(), excluded=self._deleted())
+            stale = self._stale(snapshots)
+        self._async_report_drift(entries, copies, stale)
         return copies
+
+    def _authority(self) -> dict[str, str]:
+        """Pending updates: person id -> the terminal whose version wins the vote."""
+        return {
+            person_id: change.source
+            for person_id, change in self.pending.items()
+            if not change.delete
+        }
+
+    def _deleted(self) -> set[str]:
+        """Pending deletes: persons copied nowhere."""
+        return {person_id for person_id, change in self.pending.items() if change.delete}
+
+    def _stale(self, snapshots: Mapping[str, Snapshot]) -> list[str]:
+        """Terminals (entry ids, one per person) still holding someone a delete removed."""
+        return [
+            entry_id
+            for person_id, change in self.pending.items()
+            if change.delete
+            for entry_id, snapshot in snapshots.items()
+            if person_id in snapshot
+        ]
 
     @callback
     def _async_report_drift(
-        self, entries: list[FaceCaptureConfigEntry], copies: list[Copy]
+        self, entries: list[FaceCaptureConfigEntry], copies: list[Copy], stale: list[str]
     ) -> None:
-        if not copies:
+        if not copies and not stale:
             ir.async_delete_issue(self.hass, DOMAIN, self.drift_issue_id)
             return
         titles = {entry.entry_id: entry.title for entry in entries}
-        affected = dict.fromkeys(titles[copy.target] for copy in copies)
+        affected = dict.fromkeys(
+            [*(titles[copy.target] for copy in copies), *(titles[entry_id] for entry_id in stale)]
+        )
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -213,7 +266,7 @@ class Household:
             translation_placeholders={
                 "household": self.name,
                 "missing": str(sum(copy.missing for copy in copies)),
-                "different": str(sum(not copy.missing for copy in copies)),
+                "different": str(sum(not copy.missing for copy in copies) + len(stale)),
                 "terminals": ", ".join(affected),
             },
             data={"household": self.name},
@@ -232,29 +285,84 @@ class Household:
         async with self._lock:
             entries = members(self.hass, self.name, joining=joining)
             snapshots, skipped = await self._async_snapshots(entries)
+            unsettled: set[str] = set()  # persons whose pending delete failed somewhere
+            deletes_failed: dict[str, tuple[int, str]] = {}
+            await self._async_replay_deletes(entries, snapshots, unsettled, deletes_failed)
             if joining is not None and joining.entry_id in snapshots:
                 copies = plan_copies(
                     snapshots,
                     targets={joining.entry_id},
                     voters=set(snapshots) - {joining.entry_id},
+                    authority=self._authority(),
+                    excluded=self._deleted(),
                 )
             elif joining is not None:
                 copies = []  # the joining terminal could not be read: nothing can be planned
             else:
-                copies = plan_copies(snapshots)
-            outcome = await self._async_copy(entries, copies)
+                copies = plan_copies(
+                    snapshots, authority=self._authority(), excluded=self._deleted()
+                )
+            outcome, failed_ids = await self._async_copy(entries, copies)
+            self._settle(snapshots, unsettled | failed_ids, updates=joining is None)
             self.checked_at = time.monotonic()
-        self._async_report(entries, copies, outcome)
+        self._async_report(entries, copies, outcome, deletes_failed)
         if joining is None:
-            if sum(outcome.failed.values()) or skipped:
+            if sum(outcome.failed.values()) or skipped or self.pending:
                 await self.async_check()  # what is still different, as it stands now
             else:
                 ir.async_delete_issue(self.hass, DOMAIN, self.drift_issue_id)
-        return SyncResult(copies=copies, outcome=outcome, skipped=skipped)
+        return SyncResult(copies=copies, outcome=outcome, skipped=skipped, read=list(snapshots))
+
+    async def _async_replay_deletes(
+        self,
+        entries: list[FaceCaptureConfigEntry],
+        snapshots: dict[str, Snapshot],
+        unsettled: set[str],
+        failed: dict[str, tuple[int, str]],
+    ) -> None:
+        """Make the pending deletes where the person is still held.
+
+        The persons whose delete failed go to ``unsettled``; per terminal, how many failed and
+        the last error's kind to ``failed``.
+        """
+        by_id = {entry.entry_id: entry for entry in entries}
+        for person_id, change in list(self.pending.items()):
+            if not change.delete:
+                continue
+            for entry_id, snapshot in list(snapshots.items()):
+                if person_id not in snapshot:
+                    continue
+                entry = by_id[entry_id]
+                try:
+                    await async_mirror_delete(entry.runtime_data.client, person_id)
+                except FaceCaptureError as err:
+                    count, _kind = failed.get(entry_id, (0, ""))
+                    failed[entry_id] = (count + 1, error_kind(err))
+                    unsettled.add(person_id)
+                    continue
+                snapshots[entry_id] = {
+                    held: person for held, person in snapshot.items() if held != person_id
+                }
+                entry.runtime_data.directory.async_remove(person_id)
+
+    def _settle(
+        self, snapshots: Mapping[str, Snapshot], failed: set[str], *, updates: bool
+    ) -> None:
+        """Forget the pending changes every terminal of the household now has."""
+        if not set(configured(self.hass, self.name)) <= set(snapshots):
+            return  # a terminal was not read: it may still lack them
+        for person_id, change in list(self.pending.items()):
+            if person_id in failed or not (change.delete or updates):
+                continue
+            if change.delete and any(person_id in snapshot for snapshot in snapshots.values()):
+                continue
+            del self.pending[person_id]
 
     async def _async_copy(
         self, entries: list[FaceCaptureConfigEntry], copies: list[Copy]
-    ) -> CopyOutcome:
+    ) -> tuple[CopyOutcome, set[str]]:
+        """Carry the copies out; what they achieved, and the persons (ids) not copied somewhere."""
+        failed_ids: set[str] = set()
         for entry in entries:
             planned = sum(1 for copy in copies if copy.target == entry.entry_id)
             self.progress[entry.entry_id] = SyncProgress(total=planned, running=planned > 0)
@@ -266,13 +374,14 @@ class Household:
                 progress.done += 1
             else:
                 progress.failed += 1
+                failed_ids.add(copy.person_id)
             self._notify()
 
         run = CopyRun(
             {entry.entry_id: entry.runtime_data.client for entry in entries}, progress=progressed
         )
         try:
-            return await run.async_run(copies)
+            return await run.async_run(copies), failed_ids
         finally:
             for progress in self.progress.values():
                 progress.running = False
@@ -287,11 +396,13 @@ class Household:
         entries: list[FaceCaptureConfigEntry],
         copies: list[Copy],
         outcome: CopyOutcome,
+        deletes_failed: Mapping[str, tuple[int, str]],
     ) -> None:
-        """Raise or clear each target's issues after a run of copies."""
+        """Raise or clear each target's issues after a run of copies and pending deletes."""
         for entry in entries:
             planned = sum(1 for copy in copies if copy.target == entry.entry_id)
-            left = outcome.left(entry.entry_id, planned)
+            not_deleted, delete_error = deletes_failed.get(entry.entry_id, (0, ""))
+            left = outcome.left(entry.entry_id, planned) + not_deleted
             if entry.entry_id in outcome.full:
                 LOGGER.warning(
                     "Household %s: %s is full; %d persons were not copied to it",
@@ -315,8 +426,10 @@ class Household:
                 continue
             ir.async_delete_issue(self.hass, DOMAIN, _issue_id(ISSUE_HOUSEHOLD_FULL, entry))
             if left:
-                error = outcome.stopped.get(entry.entry_id) or outcome.errors.get(
-                    entry.entry_id, ""
+                error = (
+                    outcome.stopped.get(entry.entry_id)
+                    or outcome.errors.get(entry.entry_id)
+                    or delete_error
                 )
                 self._async_copy_failed(entry, error, left)
             else:
@@ -356,21 +469,37 @@ class Household:
         entry: FaceCaptureConfigEntry,
         change: Callable[[FaceCaptureConfigEntry], Awaitable[object]],
         follow: Callable[[PersonDirectory], Awaitable[object] | None],
+        person_id: str | None = None,
+        *,
+        delete: bool = False,
     ) -> None:
         """Make one action's change on every other terminal; report, never raise, failures.
 
         ``follow`` brings each other terminal's directory in step, as the action did its own.
+        A change of ``person_id`` that misses a terminal (it failed there, or the terminal is not
+        loaded) is kept as pending for the next synchronisation. The household's lock keeps it
+        out of a running synchronisation (which never mirrors, so it cannot wait on itself).
         """
-        for other in members(self.hass, self.name):
-            if other.entry_id == entry.entry_id:
-                continue
-            try:
-                await change(other)
-            except FaceCaptureError as err:
-                self._async_copy_failed(other, error_kind(err), 1)
-                continue
-            if (pending := follow(other.runtime_data.directory)) is not None:
-                await pending
+        async with self._lock:
+            loaded = members(self.hass, self.name)
+            missed = set(configured(self.hass, self.name)) - {other.entry_id for other in loaded}
+            for other in loaded:
+                if other.entry_id == entry.entry_id:
+                    continue
+                try:
+                    await change(other)
+                except FaceCaptureError as err:
+                    self._async_copy_failed(other, error_kind(err), 1)
+                    missed.add(other.entry_id)
+                    continue
+                if (pending := follow(other.runtime_data.directory)) is not None:
+                    await pending
+            if person_id is None:
+                return
+            if missed - {entry.entry_id}:
+                self.pending[person_id] = PendingChange(delete=delete, source=entry.entry_id)
+            else:
+                self.pending.pop(person_id, None)
 
     async def async_mirror_upload(
         self, entry: FaceCaptureConfigEntry, person: PersonData, mode: UploadMode
@@ -381,6 +510,7 @@ class Household:
             entry,
             lambda other: async_mirror_upload(source, other.runtime_data.client, person, mode),
             lambda directory: directory.async_fetch(person.id),
+            person.id,
         )
 
     async def async_mirror_delete(self, entry: FaceCaptureConfigEntry, person_id: str) -> None:
@@ -389,6 +519,8 @@ class Household:
             entry,
             lambda other: async_mirror_delete(other.runtime_data.client, person_id),
             lambda directory: directory.async_remove(person_id),
+            person_id,
+            delete=True,
         )
 
     async def async_mirror_delete_role(
@@ -424,7 +556,8 @@ def async_setup_household(hass: HomeAssistant, entry: FaceCaptureConfigEntry) ->
             return
         result = await household.async_synchronise(joining=entry)
         outcome = result.outcome
-        if not (outcome.full or outcome.failed[entry.entry_id] or result.skipped):
+        others_read = [entry_id for entry_id in result.read if entry_id != entry.entry_id]
+        if others_read and not (outcome.full or outcome.failed[entry.entry_id] or result.skipped):
             hass.config_entries.async_update_entry(
                 entry, data={**entry.data, DATA_HOUSEHOLD_FILLED: key}
             )

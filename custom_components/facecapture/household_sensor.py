@@ -2,6 +2,8 @@
 
 100 % when nothing was left to copy; while a terminal is filled it counts up. Its attributes
 are counts only: how many persons were to be copied into this terminal, copied, and not copied.
+Its state is written when the percentage changes or the copying starts or ends, not at every
+copy: a fill of 1,000 persons writes about a hundred states, not a thousand.
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ class PersonSyncSensor(FaceCaptureEntity, SensorEntity):
         """Show the copies into ``entry``'s terminal within ``household``."""
         super().__init__(entry, PERSON_SYNC)
         self._household = household
+        self._shown: tuple[int, int, bool, bool] | None = None
 
     async def async_added_to_hass(self) -> None:
         """Follow the household's copying."""
         await super().async_added_to_hass()
         self.async_on_remove(self._household.async_add_listener(self._progressed))
+        self._shown = self._shown_key()
 
     @callback
     def async_entity_id_changed(self, old_entity_id: str) -> None:
@@ -47,7 +51,17 @@ class PersonSyncSensor(FaceCaptureEntity, SensorEntity):
 
     @callback
     def _progressed(self) -> None:
-        self.async_write_ha_state()
+        # Every copy into any terminal of the household calls this: write only when this
+        # terminal's percentage, whether its copying runs or whether some copy failed changes.
+        shown = self._shown_key()
+        if shown != self._shown:
+            self._shown = shown
+            self.async_write_ha_state()
+
+    def _shown_key(self) -> tuple[int, int, bool, bool] | None:
+        if (progress := self._progress) is None:
+            return None
+        return (progress.total, progress.percent, progress.running, progress.failed > 0)
 
     @property
     def _progress(self) -> SyncProgress | None:

@@ -80,6 +80,8 @@ def plan_copies(
     targets: Collection[str] | None = None,
     voters: Collection[str] | None = None,
     wanted: Callable[[DirectoryPerson], bool] = still_valid,
+    authority: Mapping[str, str] | None = None,
+    excluded: Collection[str] = (),
 ) -> list[Copy]:
     """The copies that bring ``targets`` (default: all) in step with what ``voters`` hold.
 
@@ -87,7 +89,13 @@ def plan_copies(
     non-voters hold are left alone: a terminal filled on joining keeps what it had. A version
     that is not ``wanted`` (by default: one whose validity ended) is copied nowhere; its
     terminals delete it themselves (``person_expiry.py``).
+
+    ``authority`` (person id -> entry id) names the terminal whose version wins whatever the vote
+    (a change that did not reach the others); while that terminal was not read, the person is
+    left alone. ``excluded`` persons (deleted, the delete still pending somewhere) are copied
+    nowhere.
     """
+    authority = authority or {}
     order = list(snapshots)
     voting = [entry_id for entry_id in order if voters is None or entry_id in voters]
     receiving = [entry_id for entry_id in order if targets is None or entry_id in targets]
@@ -96,6 +104,19 @@ def plan_copies(
     )
     copies: list[Copy] = []
     for person_id in person_ids:
+        if person_id in excluded:
+            continue
+        if (ruler := authority.get(person_id)) is not None:
+            if ruler not in snapshots or person_id not in snapshots[ruler]:
+                continue
+            source, reference = ruler, snapshots[ruler][person_id]
+            if wanted(reference):
+                copies.extend(
+                    Copy(person_id, source, target, missing=held is None)
+                    for target in receiving
+                    if (held := snapshots[target].get(person_id)) != reference
+                )
+            continue
         holders = [
             (entry_id, snapshots[entry_id][person_id])
             for entry_id in voting

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Generator
 from datetime import datetime, timedelta
 import logging
@@ -11,8 +13,8 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
-from homeassistant.const import CONF_HOST, CONF_PORT, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_STATE_CHANGED, Platform
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -171,8 +173,11 @@ async def test_joining_terminals_receive_everyone(
     """Each terminal that joins gets the household's persons; then it is marked as filled."""
     assert _held(sims[1]) == _held(sims[0]) == _held(sims[2])
     assert set(_held(sims[2])) == {"1001", "1002"}
-    for entry in entries:
+    # The first had nobody to be filled from: it is filled when it is next set up.
+    assert DATA_HOUSEHOLD_FILLED not in entries[0].data
+    for entry in entries[1:]:
         assert entry.data[DATA_HOUSEHOLD_FILLED] == HOUSEHOLD.casefold()
+    for entry in entries:
         assert set(entry.runtime_data.directory.persons) == {"1001", "1002"}
     assert _issue(hass, f"household_drift_{HOUSEHOLD.lower()}") is None
 
@@ -181,6 +186,13 @@ async def test_joining_terminals_receive_everyone(
     assert await hass.config_entries.async_reload(entries[2].entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _uploads(sims[2], start) == []
+
+    # Set up again, the first is filled from the others (who hold what it holds) and marked.
+    start = len(sims[0].requests)
+    assert await hass.config_entries.async_reload(entries[0].entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entries[0].data[DATA_HOUSEHOLD_FILLED] == HOUSEHOLD.casefold()
+    assert _uploads(sims[0], start) == []
 
 
 async def test_enrol_update_delete_reach_every_terminal(
@@ -257,6 +269,115 @@ async def test_failure_elsewhere_does_not_fail_the_action(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert _held(sims[2]) == _held(sims[0])
     assert _issue(hass, issue_id) is None
+
+
+async def test_delete_that_failed_elsewhere_is_not_undone(
+    hass: HomeAssistant, sims: list[Simulator], entries: list[MockConfigEntry]
+) -> None:
+    """A synchronisation makes the pending delete rather than copying the person back."""
+    sims[2].fail_next("delete person(s)", 23, "could not delete 1001 Alice")
+    await _call(hass, entries[0], "delete_person", id="1001")
+    assert "1001" in sims[2].state.persons
+    household = _household(hass)
+    assert set(household.pending) == {"1001"}
+
+    # The comparison reports the terminal still holding them, and copies them nowhere.
+    copies = await household.async_check()
+    assert copies == []
+    issue = _issue(hass, household.drift_issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["different"] == "1"
+    assert issue.translation_placeholders["terminals"] == "Back door"
+
+    result = await household.async_synchronise()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert result.copies == []
+    for sim, entry in zip(sims, entries, strict=True):
+        assert set(sim.state.persons) == {"1002"}
+        assert set(entry.runtime_data.directory.persons) == {"1002"}
+    assert household.pending == {}
+    assert _issue(hass, household.drift_issue_id) is None
+    assert _issue(hass, f"household_copy_failed_{entries[2].entry_id}") is None
+
+
+async def test_delete_while_a_terminal_is_unloaded_reaches_it_later(
+    hass: HomeAssistant, sims: list[Simulator], entries: list[MockConfigEntry]
+) -> None:
+    """A terminal that missed a delete does not give the person back to the others."""
+    assert await hass.config_entries.async_unload(entries[2].entry_id)
+    await _call(hass, entries[0], "delete_person", id="1001")
+    household = _household(hass)
+    await household.async_synchronise()  # the back door is not there: the delete stays pending
+    assert set(household.pending) == {"1001"}
+
+    assert await hass.config_entries.async_setup(entries[2].entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert "1001" not in sims[0].state.persons
+    assert "1001" not in sims[1].state.persons
+    await household.async_synchronise()
+    for sim in sims:
+        assert set(sim.state.persons) == {"1002"}
+    assert household.pending == {}
+
+    # A delete that failed on a terminal still fails: it stays pending, the issue stays raised.
+    sims[2].fail_next("delete person(s)", 23)
+    await _call(hass, entries[0], "delete_person", id="1002")
+    sims[2].fail_next("delete person(s)", 23)
+    await household.async_synchronise()
+    assert set(household.pending) == {"1002"}
+    assert "1002" in sims[2].state.persons
+    assert "1002" not in sims[0].state.persons
+    assert _issue(hass, f"household_copy_failed_{entries[2].entry_id}") is not None
+
+
+async def test_update_that_failed_elsewhere_wins_the_next_synchronisation(
+    hass: HomeAssistant, sims: list[Simulator], entries: list[MockConfigEntry]
+) -> None:
+    """The terminal the update was made on holds the version the others get, outvoted or not."""
+    sims[1].fail_next("upload person", 23)
+    sims[2].fail_next("upload person", 23)
+    await _call(hass, entries[0], "update_person", id="1001", name="Alicia")
+    assert sims[1].state.persons["1001"]["name"] == "Alice"  # two of three hold the old one
+    household = _household(hass)
+    assert household.pending["1001"].source == entries[0].entry_id
+    await household.async_synchronise()
+    for sim in sims:
+        assert sim.state.persons["1001"]["name"] == "Alicia"
+    assert household.pending == {}
+
+    # While the terminal holding the newer version cannot be read, nobody else's is copied.
+    sims[2].fail_next("upload person", 23)
+    await _call(hass, entries[0], "update_person", id="1001", name="Ali")
+    assert await hass.config_entries.async_unload(entries[0].entry_id)
+    result = await household.async_synchronise()
+    assert result.copies == []
+    assert sims[2].state.persons["1001"]["name"] == "Alicia"
+    assert sims[0].state.persons["1001"]["name"] == "Ali"
+    assert set(household.pending) == {"1001"}
+    # A later change that reaches everyone makes the pending one moot.
+    assert await hass.config_entries.async_setup(entries[0].entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await _call(hass, entries[1], "update_person", id="1001", name="Alice")
+    assert household.pending == {}
+
+
+async def test_mirroring_waits_for_a_running_synchronisation(
+    hass: HomeAssistant, sims: list[Simulator], entries: list[MockConfigEntry]
+) -> None:
+    """An action's change on the others never interleaves with the household's copying."""
+    household = _household(hass)
+    start = len(sims[1].requests)
+    async with household._lock:
+        task = hass.async_create_task(
+            _call(hass, entries[0], "enroll_person", id="1003", name="Carol")
+        )
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+        assert "1003" in sims[0].state.persons  # the action itself is not held up
+        assert _uploads(sims[1], start) == []
+    await task
+    assert "1003" in sims[1].state.persons
 
 
 # ---------------------------------------------------------------------------------------------
@@ -470,6 +591,40 @@ async def test_button_and_sensor(
     state = hass.states.get(sensor)
     assert state is not None
     assert state.state == "unavailable"
+
+
+@pytest.mark.parametrize("platforms", [[Platform.SENSOR]])
+async def test_sensor_writes_a_state_per_percent_not_per_copy(
+    hass: HomeAssistant, sims: list[Simulator], internal_url: str
+) -> None:
+    """A fill of 250 persons writes about one state per percent, not one per copy."""
+    sims[0].add_persons(248)
+    await _set_up(hass, _entry(0, sims[0]))
+    writes: Counter[str] = Counter()
+
+    @callback
+    def count(event: Event[EventStateChangedData]) -> None:
+        if event.data["entity_id"].endswith("person_sync"):
+            writes[event.data["entity_id"]] += 1
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, count)
+    await _set_up(hass, _entry(1, sims[1]))  # 250 copies into the garage
+    assert len(sims[1].state.persons) == 250
+
+    registry = er.async_get(hass)
+    first = registry.async_get_entity_id("sensor", DOMAIN, f"{SERIALS[0]}_person_sync")
+    sensor = registry.async_get_entity_id("sensor", DOMAIN, f"{SERIALS[1]}_person_sync")
+    assert first is not None
+    assert sensor is not None
+    # Added, running at 0 %, each percent up to 100 % and done: never a state per copy.
+    assert 50 < writes[sensor] <= 103
+    assert writes[first] == 0  # nothing was copied into the front gate
+    state = hass.states.get(sensor)
+    assert state is not None
+    assert state.state == "100"
+    assert state.attributes["total"] == 250
+    assert state.attributes["copied"] == 250
+    assert state.attributes["failed"] == 0
 
 
 @pytest.mark.parametrize("platforms", [[Platform.BUTTON, Platform.SENSOR]])
