@@ -22,6 +22,7 @@ from PIL import Image, ImageOps
 
 from .api.images import ImageFormat, detect_image_format
 from .api.push import PushImage
+from .api.push_json import MediaText
 from .captures import Capture
 
 CLOSEUP: Final = "closeup"
@@ -65,6 +66,8 @@ class Picture:
     @classmethod
     def from_push(cls, image: PushImage) -> Picture:
         """A pushed picture, still base64 (three bytes for every four characters)."""
+        if isinstance(image.encoded, MediaText):
+            image.encoded.detach()  # keep the picture, not the whole pushed body
         picture = cls(data=b"", content_type="")
         picture._data = None
         picture._image = image

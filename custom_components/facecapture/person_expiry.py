@@ -39,6 +39,8 @@ class PersonExpiry:
         self.entry = entry
         self._cancel_timer: CALLBACK_TYPE | None = None
         self._removing: set[str] = set()
+        self._checking = False
+        self._check_again = False
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
@@ -62,6 +64,21 @@ class PersonExpiry:
 
     @callback
     def _async_check(self) -> None:
+        # Removing someone from the directory calls this again through its listener: looping
+        # here instead of recursing keeps a terminal with hundreds of expired persons flat.
+        if self._checking:
+            self._check_again = True
+            return
+        self._checking = True
+        try:
+            self._check_again = True
+            while self._check_again:
+                self._check_again = False
+                self._check_once()
+        finally:
+            self._checking = False
+
+    def _check_once(self) -> None:
         if self._cancel_timer is not None:
             self._cancel_timer()
             self._cancel_timer = None

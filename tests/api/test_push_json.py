@@ -176,6 +176,22 @@ def test_media_text_stands_for_its_text() -> None:
     assert str(MediaText(memoryview(b"\xff\xfe"))) == ""
 
 
+def test_detached_media_text_lets_the_body_go() -> None:
+    """A picture kept after the request holds its own bytes, not the whole pushed body."""
+    body = bytearray(b"xx" + PICTURE.encode() + b"yy" * 1000)
+    media = MediaText(memoryview(body)[2 : 2 + len(PICTURE)])
+    media.detach()
+    body[2:12] = b"A" * 10  # the body is reused or freed: the picture does not change
+    assert media == PICTURE
+    whole = MediaText(memoryview(PICTURE.encode()))
+    view = whole._view
+    whole.detach()  # already all of its buffer: nothing to copy
+    assert whole._view is view
+    assert str(whole) == PICTURE
+    whole.detach()  # decoded already: nothing to do
+    assert str(whole) == PICTURE
+
+
 def test_other_messages_get_plain_text() -> None:
     raw = json.dumps(
         {"cmd": "get person", "reply": "ACK", "code": 0, "overall_pic": {"data": PICTURE}}

@@ -13,6 +13,7 @@ from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_STATE_CHANGED, Platform
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
@@ -854,3 +855,21 @@ async def test_terminal_of_its_own_keeps_them_unless_it_cleans(
     entry = await _set_up(hass, _entry(0, sims[0], household=None))
     assert "1002" in sims[0].state.persons  # the integration deleted nothing
     assert ("1002" in entry.runtime_data.directory.persons) is not auto_clean
+
+
+async def test_many_expired_persons_leave_the_directory_in_one_pass(
+    hass: HomeAssistant, sims: list[Simulator], internal_url: str
+) -> None:
+    """Each removal calls the check again through the directory's listener; it must not recurse.
+
+    With one nested check per person, 600 expired persons overflowed the stack at set-up.
+    """
+    sims[0].state.app_params["name_list"]["auto_clean"] = True
+    sims[0].add_persons(600)
+    past = _device_text(dt_util.utcnow() - timedelta(days=1))
+    for person_id, person in sims[0].state.persons.items():
+        if person_id not in {"1001", "1002"}:
+            person["term"] = past
+    entry = await _set_up(hass, _entry(0, sims[0], household=None))
+    assert entry.state is ConfigEntryState.LOADED
+    assert set(entry.runtime_data.directory.persons) == {"1001", "1002"}

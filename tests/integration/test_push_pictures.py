@@ -11,10 +11,15 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.facecapture.api import push_models
+from custom_components.facecapture.api.push_json import MediaText
+from custom_components.facecapture.api.push_models import PushImage
+from custom_components.facecapture.capture_archive import Picture
 from custom_components.facecapture.const import EVENT_FACE
 
 from .common import make_jpeg
 from .test_webhook import post, push
+
+_PICTURE = base64.b64encode(make_jpeg()).decode()
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGM8ISfHwMDAxMDAwMDAAAANBAEIfXHKZgAAAABJRU5ErkJggg=="
@@ -92,3 +97,13 @@ async def test_capture_without_a_picture_keeps_the_last_one(
     assert "panorama" not in events[1].data
     assert await camera(hass, "camera.front_gate_last_panorama").async_camera_image() == jpeg
     assert hass.states.get("camera.front_gate_last_panorama") is state
+
+
+def test_archived_picture_detaches_from_the_body() -> None:
+    """An archived picture holds its own bytes: the pushed body it came in can go."""
+    body = bytearray(b"xx" + _PICTURE.encode() + b"yy" * 1000)
+    image = PushImage(encoded=MediaText(memoryview(body)[2 : 2 + len(_PICTURE)]))
+    picture = Picture.from_push(image)
+    body[2:12] = b"A" * 10
+    assert picture.data == base64.b64decode(_PICTURE)
+    assert picture.content_type == "image/jpeg"

@@ -86,6 +86,15 @@ class MediaText:
             self._view = memoryview(b"")
         return self._text
 
+    def detach(self) -> None:
+        """Copy the text out of the body, so that keeping it does not keep the whole push alive.
+
+        A slice of the body holds all of it (the other picture, a video): whatever outlives the
+        request (an archive, a camera's last picture) detaches first.
+        """
+        if self._text is None and memoryview(self._view.obj).nbytes > self._view.nbytes:
+            self._view = memoryview(bytes(self._view))
+
     def __len__(self) -> int:
         """Its length in bytes (characters, for base64)."""
         return len(self._view) if self._text is None else len(self._text)
