@@ -13,7 +13,6 @@ from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.const import CONF_TYPE
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -37,7 +36,7 @@ from custom_components.facecapture.const import (
 from custom_components.facecapture.logbook import describe_capture
 from simulator import Simulator
 
-from .common import async_capture
+from .common import async_capture, terminal_device_id
 
 LAST_DECISION = "sensor.front_gate_last_access_decision"
 EVENT_ENTITY = "event.front_gate_face"
@@ -333,9 +332,7 @@ async def test_access_granted_trigger_and_logbook(
 ) -> None:
     """ "Access granted by Home Assistant" runs for Alice, not for the stranger turned away; the
     logbook reads what was decided."""
-    device_id = next(
-        iter(dr.async_entries_for_config_entry(dr.async_get(hass), online.entry_id))
-    ).id
+    device_id = terminal_device_id(hass)
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device_id)
     assert "access_granted" in {
         trigger[CONF_TYPE] for trigger in triggers if trigger["domain"] == DOMAIN
@@ -369,9 +366,7 @@ async def test_terminal_decisions_do_not_run_the_access_granted_trigger(
     hass: HomeAssistant, live_push: MockConfigEntry, simulator: Simulator
 ) -> None:
     """The terminal letting Alice in is not Home Assistant granting access."""
-    device_id = next(
-        iter(dr.async_entries_for_config_entry(dr.async_get(hass), live_push.entry_id))
-    ).id
+    device_id = terminal_device_id(hass)
     triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device_id)
     assert "access_granted" not in {trigger[CONF_TYPE] for trigger in triggers}
     calls = async_mock_service(hass, "test", "granted")
