@@ -22,6 +22,7 @@ from .api.push import FacePush, FaceResult
 from .const import EVENT_FACE
 from .device_time import device_time_to_utc
 from .guest_passes import public_qr_data
+from .listeners import Listeners
 from .push_problems import PushProblems
 from .seen_captures import SeenCaptures
 
@@ -114,7 +115,7 @@ class CaptureHub:
         self.seen = seen
         self.problems = problems
         self._linked_person = linked_person
-        self._listeners: list[Callable[[Capture], None]] = []
+        self._listeners: Listeners[[Capture]] = Listeners()
         self._keepers: list[Callable[[Capture], Mapping[str, Any]]] = []
         self.last: Capture | None = None
         self.last_recognized: Capture | None = None
@@ -151,13 +152,7 @@ class CaptureHub:
     @callback
     def async_add_listener(self, listener: Callable[[Capture], None]) -> CALLBACK_TYPE:
         """Call ``listener`` with every real-time capture."""
-        self._listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            self._listeners.remove(listener)
-
-        return remove
+        return self._listeners.add(listener)
 
     @callback
     def async_accept(
@@ -231,5 +226,4 @@ class CaptureHub:
         self.last = capture
         if push.result is FaceResult.RECOGNIZED:
             self.last_recognized = capture
-        for listener in list(self._listeners):
-            listener(capture)
+        self._listeners.notify(capture)

@@ -36,6 +36,7 @@ from homeassistant.util.hass_dict import HassKey
 
 from .api.push import FacePush
 from .const import DOMAIN, LOGGER
+from .listeners import Listeners
 
 STORAGE_KEY: Final = f"{DOMAIN}.guest_passes"
 STORAGE_VERSION: Final = 1
@@ -314,7 +315,7 @@ class GuestPasses:
         self._passes: dict[str, GuestPass] = {}
         self._recent: OrderedDict[CaptureKey, PassCheck] = OrderedDict()
         self._invalid: dict[str, _InvalidCodes] = {}
-        self._listeners: list[CALLBACK_TYPE] = []
+        self._listeners: Listeners[[]] = Listeners()
         self._cancel_timer: CALLBACK_TYPE | None = None
 
     # -- life cycle ------------------------------------------------------------------------------
@@ -363,18 +364,11 @@ class GuestPasses:
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``listener`` whenever the number of active passes may have changed."""
-        self._listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            self._listeners.remove(listener)
-
-        return remove
+        return self._listeners.add(listener)
 
     def _changed(self) -> None:
         self._schedule()
-        for listener in list(self._listeners):
-            listener()
+        self._listeners.notify()
 
     def _schedule(self) -> None:
         """Wake up at the next start or end of a window: a pass becomes active or ends then."""

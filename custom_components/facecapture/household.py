@@ -47,6 +47,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import FaceCaptureConfigEntry
+from .listeners import Listeners
 from .person_directory import PersonDirectory
 from .person_sync import (
     Copy,
@@ -169,7 +170,7 @@ class Household:
         self.pending: dict[str, PendingChange] = {}
         """Person id -> an action's change some terminal still lacks (in memory only)."""
         self._lock = asyncio.Lock()
-        self._listeners: list[CALLBACK_TYPE] = []
+        self._listeners: Listeners[[]] = Listeners()
 
     @property
     def drift_issue_id(self) -> str:
@@ -179,17 +180,7 @@ class Household:
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``listener`` whenever the copying progresses."""
-        self._listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            self._listeners.remove(listener)
-
-        return remove
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        return self._listeners.add(listener)
 
     # -- reading and comparing ---------------------------------------------------------------
 
@@ -366,7 +357,7 @@ class Household:
         for entry in entries:
             planned = sum(1 for copy in copies if copy.target == entry.entry_id)
             self.progress[entry.entry_id] = SyncProgress(total=planned, running=planned > 0)
-        self._notify()
+        self._listeners.notify()
 
         def progressed(copy: Copy, ok: bool) -> None:
             progress = self.progress.setdefault(copy.target, SyncProgress())
@@ -375,7 +366,7 @@ class Household:
             else:
                 progress.failed += 1
                 failed_ids.add(copy.person_id)
-            self._notify()
+            self._listeners.notify()
 
         run = CopyRun(
             {entry.entry_id: entry.runtime_data.client for entry in entries}, progress=progressed
@@ -385,7 +376,7 @@ class Household:
         finally:
             for progress in self.progress.values():
                 progress.running = False
-            self._notify()
+            self._listeners.notify()
             for entry in entries:
                 if any(copy.target == entry.entry_id for copy in copies):
                     entry.runtime_data.directory.async_request_refresh()

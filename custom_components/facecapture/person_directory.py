@@ -29,6 +29,7 @@ from .api import FaceCaptureClient, FaceCaptureError, Person, Role
 from .const import DOMAIN, LOGGER
 from .coordinator import FaceCaptureConfigEntry
 from .helpers import device_entries
+from .listeners import Listeners
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 10
@@ -118,7 +119,7 @@ class PersonDirectory:
         self._store = _store(hass, entry_id)
         self._persist = persist
         self._unknown: set[str] = set()
-        self._listeners: list[CALLBACK_TYPE] = []
+        self._listeners: Listeners[[]] = Listeners()
         # Changes an action made while a refresh was paging: applied on top of what it read.
         self._changes: dict[str, DirectoryPerson | None] | None = None
         self._debouncer: Debouncer[Coroutine[Any, Any, None]] = Debouncer(
@@ -214,13 +215,7 @@ class PersonDirectory:
     @callback
     def async_add_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call ``listener`` whenever the directory changed."""
-        self._listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            self._listeners.remove(listener)
-
-        return remove
+        return self._listeners.add(listener)
 
     # -- keeping in step -------------------------------------------------------------------------
 
@@ -324,8 +319,7 @@ class PersonDirectory:
     def _changed(self) -> None:
         if self._persist:
             self._store.async_delay_save(self._stored, SAVE_DELAY)
-        for listener in list(self._listeners):
-            listener()
+        self._listeners.notify()
 
     def _stored(self) -> dict[str, Any]:
         return {
