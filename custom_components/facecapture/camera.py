@@ -116,7 +116,7 @@ class FaceCapturePictureCamera(FaceCapturePushEntity, Camera):
         image = self.entity_description.picture_fn(capture)
         if image is None or not image.encoded:
             return False
-        self._picture = Picture.from_push(image)
+        self._picture = Picture.from_push(image, keep_decoded=True)
         # Nothing a state shows has changed: the frontend fetches the new picture itself.
         return False
 

@@ -31,7 +31,7 @@ PICTURE_KINDS: Final = (CLOSEUP, PANORAMA)
 
 MAX_ARCHIVED_CAPTURES: Final = 100
 MAX_ARCHIVED_BYTES: Final = 32 * 1024 * 1024
-"""Two 1080p JPEGs are about 1 MB: a hundred captures of a busy door fit, a flood does not."""
+"""A push with two 1080p JPEGs is about 1.3 MB: the last two dozen captures fit, a flood does not."""
 
 THUMBNAIL_SIDE: Final = 192
 THUMBNAIL_QUALITY: Final = 75
@@ -44,19 +44,25 @@ _ID_CHARS = re.compile(r"[^0-9A-Za-z_-]")
 class Picture:
     """One picture's bytes and their MIME type.
 
-    A pushed picture keeps the terminal's base64 text and is decoded only when first shown or
-    saved: acknowledging a push must not pay for its pictures, and most are never looked at.
+    A pushed picture keeps the terminal's base64 text where the pushed body holds it, and is
+    decoded only when shown or saved: acknowledging a push must not pay for its pictures, and most
+    are never looked at. Only with ``keep_decoded`` (a camera's last picture, fetched again and
+    again) are the decoded bytes kept; the archive decodes afresh for each view, so that what it
+    counts is what it holds.
     """
 
-    __slots__ = ("_content_type", "_data", "_image", "size")
+    __slots__ = ("_content_type", "_data", "_image", "_keep_decoded", "buffer", "size")
 
     def __init__(self, *, data: bytes, content_type: str) -> None:
         """A picture already in bytes."""
         self._data: bytes | None = data
         self._image: PushImage | None = None
+        self._keep_decoded = True
         self._content_type: str | None = content_type
+        self.buffer: int = id(data)
+        """Which buffer it keeps in memory: pictures cut from one pushed body share it."""
         self.size: int = len(data)
-        """Bytes it holds once decoded (fixed when made, so the archive's count stays exact)."""
+        """That buffer's bytes (fixed when made, so the archive's count stays exact)."""
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Picture:
@@ -64,24 +70,28 @@ class Picture:
         return cls(data=data, content_type=_content_type(data))
 
     @classmethod
-    def from_push(cls, image: PushImage) -> Picture:
-        """A pushed picture, still base64 (three bytes for every four characters)."""
-        if isinstance(image.encoded, MediaText):
-            image.encoded.detach()  # keep the picture, not the whole pushed body
+    def from_push(cls, image: PushImage, *, keep_decoded: bool = False) -> Picture:
+        """A pushed picture, still base64; it keeps the body it came in (no copy of it is made)."""
         picture = cls(data=b"", content_type="")
         picture._data = None
         picture._image = image
+        picture._keep_decoded = keep_decoded
         picture._content_type = None
-        picture.size = len(image.encoded) * 3 // 4
+        encoded = image.encoded
+        picture.buffer, picture.size = (
+            encoded.holds if isinstance(encoded, MediaText) else (id(encoded), len(encoded))
+        )
         return picture
 
     @property
     def data(self) -> bytes:
-        """The picture's bytes (decoded on first use; empty if the text was not base64)."""
-        if self._data is None:
-            image, self._image = self._image, None
-            self._data = image.data if image is not None else b""
-        return self._data
+        """The picture's bytes (empty if the text was not base64)."""
+        if self._data is not None:
+            return self._data
+        data = self._image.decode() if self._image is not None else b""
+        if self._keep_decoded:
+            self._data, self._image = data, None
+        return data
 
     @property
     def content_type(self) -> str:
@@ -118,8 +128,8 @@ class ArchivedCapture:
 
     @property
     def size(self) -> int:
-        """Bytes its pictures hold."""
-        return sum(picture.size for picture in self.pictures.values())
+        """Bytes its pictures keep in memory; a pushed body both pictures came in counts once."""
+        return sum({picture.buffer: picture.size for picture in self.pictures.values()}.values())
 
     @property
     def summary(self) -> CaptureSummary:

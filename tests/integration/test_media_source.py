@@ -416,7 +416,7 @@ async def test_pushed_pictures_are_decoded_only_when_shown(
     response = await (await hass_client()).get(events[0].data["picture"])
     assert response.status == 200
     assert await response.read() == _sent(stranger, "closeup_pic")
-    assert closeup._data is not None
+    assert closeup._data is None  # decoded for the view, kept nowhere
     assert archived.size == held  # the count the archive drops by stays exact
     assert archived.pictures["panorama"]._data is None  # never asked for
 

@@ -8,12 +8,13 @@ from unittest.mock import patch
 from aiohttp.test_utils import TestClient
 from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.facecapture.api import push_models
 from custom_components.facecapture.api.push_json import MediaText
 from custom_components.facecapture.api.push_models import PushImage
-from custom_components.facecapture.capture_archive import Picture
+from custom_components.facecapture.capture_archive import ArchivedCapture, Picture
 from custom_components.facecapture.const import EVENT_FACE
 
 from .common import make_jpeg
@@ -41,15 +42,20 @@ async def test_pictures_decoded_only_when_shown(
     # A PNG close-up without a declared format: the bytes tell the content type.
     body["closeup_pic"] = {"data": base64.b64encode(PNG * 20).decode()}
     pictures = {body["overall_pic"]["data"], body["closeup_pic"]["data"]}
-    with patch.object(push_models, "decode_base64", wraps=push_models.decode_base64) as decode:
+    with patch.object(
+        push_models, "_decode_or_empty", wraps=push_models._decode_or_empty
+    ) as decode:
+
+        def text(encoded: str | MediaText) -> str:
+            return bytes(encoded.as_bytes()).decode() if isinstance(encoded, MediaText) else encoded
 
         def picture_decodes() -> int:
-            return sum(call.args[0] in pictures for call in decode.call_args_list)
+            return sum(text(call.args[0]) in pictures for call in decode.call_args_list)
 
         _, reply = await post(http_client, body)
         assert reply["code"] == 0
         await hass.async_block_till_done()
-        # Whoever asks first (the capture archive keeps its copy) decodes each picture once.
+        # The camera keeps what it decoded: each picture is decoded once, however often shown.
         panorama = camera(hass, "camera.front_gate_last_panorama")
         closeup = camera(hass, "camera.front_gate_last_face")
         assert await panorama.async_camera_image() == jpeg
@@ -99,11 +105,26 @@ async def test_capture_without_a_picture_keeps_the_last_one(
     assert hass.states.get("camera.front_gate_last_panorama") is state
 
 
-def test_archived_picture_detaches_from_the_body() -> None:
-    """An archived picture holds its own bytes: the pushed body it came in can go."""
-    body = bytearray(b"xx" + _PICTURE.encode() + b"yy" * 1000)
-    image = PushImage(encoded=MediaText(memoryview(body)[2 : 2 + len(_PICTURE)]))
-    picture = Picture.from_push(image)
-    body[2:12] = b"A" * 10
+def test_archived_pictures_count_the_body_they_came_in_once() -> None:
+    """No copy is made: both pictures keep their body, counted once; a view keeps no bytes."""
+    body = b"xx" + _PICTURE.encode() + b"yy" + _PICTURE.encode() + b"zz" * 1000
+    second = 4 + len(_PICTURE)
+    closeup = PushImage(encoded=MediaText(memoryview(body)[2 : 2 + len(_PICTURE)]))
+    panorama = PushImage(encoded=MediaText(memoryview(body)[second : second + len(_PICTURE)]))
+    archived = ArchivedCapture(
+        capture_id="1",
+        captured_at=dt_util.utcnow(),
+        result=None,
+        name=None,
+        pictures={"closeup": Picture.from_push(closeup), "panorama": Picture.from_push(panorama)},
+    )
+    assert archived.size == len(body)
+    picture = archived.pictures["closeup"]
     assert picture.data == base64.b64decode(_PICTURE)
     assert picture.content_type == "image/jpeg"
+    assert picture._data is None  # decoded for the view, kept nowhere
+    assert archived.size == len(body)
+    kept = Picture.from_push(panorama, keep_decoded=True)  # a camera's last picture
+    assert kept.data is kept.data == base64.b64decode(_PICTURE)
+    alone = Picture.from_push(PushImage(encoded=_PICTURE))  # text of its own: its length
+    assert alone.size == len(_PICTURE)

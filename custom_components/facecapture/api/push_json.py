@@ -86,14 +86,20 @@ class MediaText:
             self._view = memoryview(b"")
         return self._text
 
-    def detach(self) -> None:
-        """Copy the text out of the body, so that keeping it does not keep the whole push alive.
+    def as_bytes(self) -> bytes | memoryview:
+        """The text as bytes, where the body holds them: what base64 decoding reads, no copy."""
+        return self._view if self._text is None else self._text.encode()
 
-        A slice of the body holds all of it (the other picture, a video): whatever outlives the
-        request (an archive, a camera's last picture) detaches first.
+    @property
+    def holds(self) -> tuple[int, int]:
+        """What keeping this text keeps in memory: (which buffer, its size in bytes).
+
+        Until decoded to text, a slice of the body keeps all of it (the other picture, a video);
+        texts cut from one body name the same buffer, so a holder can count it once.
         """
-        if self._text is None and memoryview(self._view.obj).nbytes > self._view.nbytes:
-            self._view = memoryview(bytes(self._view))
+        if self._text is not None:
+            return id(self._text), len(self._text)
+        return id(self._view.obj), memoryview(self._view.obj).nbytes
 
     def __len__(self) -> int:
         """Its length in bytes (characters, for base64)."""
