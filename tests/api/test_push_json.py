@@ -65,6 +65,9 @@ def test_the_whole_push_parses_the_same() -> None:
     fast = parse_push(raw)
     assert isinstance(fast, FacePush)
     assert isinstance(fast.overall_pic.encoded, MediaText)  # type: ignore[union-attr]
+    photo = fast.match.image.encoded  # type: ignore[union-attr]
+    assert isinstance(photo, MediaText)
+    assert photo._text is None  # parsing left the registered photo in the body, undecoded
     with patch.object(push_json, "_decode_cut", return_value=None):
         whole = parse_push(raw)
     assert isinstance(whole, FacePush)

@@ -220,8 +220,10 @@ def _match(data: JsonObject, warnings: list[str]) -> PushMatch | None:
     if obj is None:
         return None
     image: PushImage | None = None
-    if obj.get("image") not in (None, ""):
-        encoded = _encoded("registered image 'match.image'", obj["image"], warnings)
+    raw_image = obj.get("image")
+    # Not `in (None, "")`: comparing a photo still in the body with "" would decode its text.
+    if type(raw_image) is MediaText or raw_image not in (None, ""):
+        encoded = _encoded("registered image 'match.image'", raw_image, warnings)
         if encoded is not None:
             image = PushImage(encoded=encoded, declared_format=_declared_format(obj.get("format")))
     return PushMatch(
