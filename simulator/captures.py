@@ -7,7 +7,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from .handlers import now_text
+from .commands.device import now_text
 from .images import b64, capture_images
 from .state import PROTOCOL_VERSION, DeviceState
 

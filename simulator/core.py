@@ -15,8 +15,8 @@ import aiohttp
 
 from .captures import KINDS, CaptureRequest, build_capture
 from .clock import Clock
+from .commands import REBOOT, RESTART_APPLICATION
 from .config_client import DEVICE_WAIT, ConfigClient, extranet_url
-from .handlers import REBOOT, RESTART_APPLICATION
 from .pusher import Pusher, upload_url
 from .server import DeviceServer, Faults
 from .state import DEFAULT_CAPACITY, DEFAULT_SERIAL, DeviceState, default_hardware

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from .handlers import ProtocolError, check_text_item
+from .commands import ProtocolError
+from .commands.screen import check_text_item
 from .state import PROTOCOL_VERSION, DeviceState
 
 _LOGGER = logging.getLogger(__name__)
