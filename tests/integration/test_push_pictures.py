@@ -35,7 +35,7 @@ def camera(hass: HomeAssistant, entity_id: str) -> Camera:
 async def test_pictures_decoded_only_when_shown(
     hass: HomeAssistant, http_client: TestClient
 ) -> None:
-    """Each picture is decoded once at most, whoever asks first (parsing never does: test_push_rules)."""
+    """A camera decodes its picture once, however often it is shown; parsing never decodes it."""
     jpeg = make_jpeg(400, 300)
     body = push("face-push-recognized-v0.42.json")
     body["overall_pic"] = {"data": base64.b64encode(jpeg).decode(), "format": "jpg"}

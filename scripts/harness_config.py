@@ -1,0 +1,93 @@
+"""Home Assistant's config directory for the harness, and the names every harness module shares.
+
+``write_config_dir`` makes what a person would have after installing Home Assistant and the
+integration: configuration.yaml on 127.0.0.1, onboarding done, the integration linked in.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import shutil
+
+ROOT = Path(__file__).resolve().parent.parent
+INTEGRATION = ROOT / "custom_components" / "facecapture"
+DOMAIN = "facecapture"
+EVENT_FACE = "facecapture_face"
+LOCALHOST = "127.0.0.1"
+ONBOARDING = {
+    "version": 4,
+    "minor_version": 1,
+    "key": "onboarding",
+    "data": {"done": ["user", "core_config", "analytics", "integration"]},
+}
+# Home Assistant always sets up ``frontend`` and falls back to recovery mode (no API, no config
+# entries) when it cannot. Without the home-assistant-frontend package the integration is pointed
+# at an empty "development" tree instead: its API and websocket commands work, no UI is served.
+_FRONTEND_TREE = ("static", "frontend_latest", "frontend_es5")
+
+
+def write_config_dir(
+    config_dir: Path,
+    port: int,
+    *,
+    frontend: bool = False,
+    log_level: str = "info",
+    name: str = "Face capture",
+    copy_integration: bool = False,
+    recorder: bool = False,
+) -> None:
+    """Write configuration.yaml, onboarding done and the integration into ``config_dir``.
+
+    ``frontend=True`` needs the home-assistant-frontend package (``scripts/setup --demo``).
+    ``recorder=True`` keeps every bus event in ``home-assistant_v2.db`` (the soak counts them).
+    The integration is symlinked from the repository unless ``copy_integration``.
+    """
+    config_dir.mkdir(parents=True, exist_ok=True)
+    base_url = f"http://{LOCALHOST}:{port}"
+    lines = [
+        "homeassistant:",
+        f"  name: {json.dumps(name)}",
+        f"  internal_url: {base_url}",
+        "  unit_system: metric",
+        "  time_zone: UTC",
+        "  country: GB",
+        "http:",
+        f"  server_host: {LOCALHOST}",
+        f"  server_port: {port}",
+        "api:",
+        "config:",
+        "webhook:",
+        "automation: []",
+        "logger:",
+        f"  default: {log_level}",
+        "  logs:",
+        f"    custom_components.{DOMAIN}: {'debug' if log_level == 'debug' else 'info'}",
+    ]
+    if frontend:
+        # What a person opening the UI expects besides the entities: the logbook and history.
+        lines += ["frontend:", "recorder:", "logbook:", "history:", "media_source:"]
+    else:
+        tree = config_dir / "no-frontend"
+        for sub in _FRONTEND_TREE:
+            (tree / "hass_frontend" / sub).mkdir(parents=True, exist_ok=True)
+        lines += ["frontend:", f"  development_repo: {json.dumps(str(tree))}"]
+        if recorder:
+            lines += ["recorder:"]
+    (config_dir / "configuration.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    storage = config_dir / ".storage"
+    storage.mkdir(exist_ok=True)
+    (storage / "onboarding").write_text(json.dumps(ONBOARDING, indent=2), encoding="utf-8")
+
+    custom = config_dir / "custom_components"
+    custom.mkdir(exist_ok=True)
+    target = custom / DOMAIN
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    if copy_integration:
+        shutil.copytree(INTEGRATION, target, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        target.symlink_to(INTEGRATION, target_is_directory=True)
