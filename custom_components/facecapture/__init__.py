@@ -29,7 +29,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
-from .access import AccessControl, AccessPolicy
+from .access import AccessControl
+from .access_policy import AccessPolicy
 from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,

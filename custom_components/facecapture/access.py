@@ -34,50 +34,18 @@ from homeassistant.core import HomeAssistant, split_entity_id
 from homeassistant.helpers import entity_registry as er
 
 from .access_policy import (
-    ALLOWING_STATES,
-    GUEST_PASS_REASON_PREFIX,
-    MAX_RELAY,
-    MAX_SPOKEN_BYTES,
-    ROLE_BLACKLIST,
-    ROLE_WHITELIST,
-    SCRIPT_ANSWER_SCHEMA,
     AccessDecision,
     AccessPolicy,
     DecidedBy,
     Decision,
     DenyReason,
-    cut_utf8,
-    guest_pass_reason,
-    render_text,
     terminal_decision,
 )
 from .api.push import FacePush
 from .const import DECISIONS_REMEMBERED, LOGGER
-from .guest_passes import guest_passes, is_pass_token
+from .guest_pass_rules import is_pass_token
+from .guest_passes import guest_passes
 from .log_throttle import WarningThrottle
-
-__all__ = [
-    "ALLOWING_STATES",
-    "GUEST_PASS_REASON_PREFIX",
-    "MAX_RELAY",
-    "MAX_SPOKEN_BYTES",
-    "ROLE_BLACKLIST",
-    "ROLE_WHITELIST",
-    "SAFETY_MARGIN",
-    "SCRIPT_ANSWER_SCHEMA",
-    "WARNING_INTERVAL",
-    "AccessControl",
-    "AccessDecision",
-    "AccessPolicy",
-    "CaptureKey",
-    "DecidedBy",
-    "Decision",
-    "DenyReason",
-    "cut_utf8",
-    "guest_pass_reason",
-    "render_text",
-    "terminal_decision",
-]
 
 SAFETY_MARGIN = 0.05
 """Seconds kept back from the deadline for the fallback and for writing the ACK."""

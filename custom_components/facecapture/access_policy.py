@@ -56,7 +56,7 @@ from .const import (
     MAX_ACCESS_DEADLINE,
     MIN_ACCESS_DEADLINE,
 )
-from .guest_passes import PassCheck, PassRejection
+from .guest_pass_rules import PassCheck, PassRejection
 
 ROLE_WHITELIST = 1
 ROLE_BLACKLIST = 2

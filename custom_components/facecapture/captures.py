@@ -17,11 +17,11 @@ from typing import Any
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
-from .access import AccessDecision, terminal_decision
+from .access_policy import AccessDecision, terminal_decision
 from .api.push import FacePush, FaceResult
 from .const import EVENT_FACE
 from .device_time import device_time_to_utc
-from .guest_passes import public_qr_data
+from .guest_pass_rules import public_qr_data
 from .listeners import Listeners
 from .push_problems import PushProblems
 from .seen_captures import SeenCaptures

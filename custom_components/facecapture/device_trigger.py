@@ -33,7 +33,7 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
-from .access import DecidedBy, Decision
+from .access_policy import DecidedBy, Decision
 from .api.push import FaceResult
 from .const import CONF_PERSON_ID, DOMAIN, EVENT_FACE
 from .coordinator import TerminalState

@@ -23,8 +23,9 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import DOMAIN
+from .guest_pass_rules import pass_view
 from .guest_pass_views import async_signed_qr_path, qr_path
-from .guest_passes import guest_passes, pass_view
+from .guest_passes import guest_passes
 from .helpers import device_entries, validation_error
 
 SERVICE_CREATE_GUEST_PASS: Final = "create_guest_pass"  # noqa: S105 - an action name

@@ -32,10 +32,7 @@ from homeassistant.util.hass_dict import HassKey
 from .api.push import FacePush
 from .const import DOMAIN, LOGGER
 from .guest_pass_rules import (
-    GREETING,
     ID_BYTES,
-    SCREEN_TEXTS,
-    TAG_BYTES,
     TOKEN_PREFIX,
     CaptureKey,
     GuestPass,
@@ -48,42 +45,8 @@ from .guest_pass_rules import (
     capture_key_of,
     is_pass_token,
     parse_token,
-    pass_view,
-    public_qr_data,
 )
 from .listeners import Listeners
-
-__all__ = [
-    "CAPTURES_REMEMBERED",
-    "DATA_GUEST_PASSES",
-    "GREETING",
-    "ID_BYTES",
-    "INVALID_WINDOW",
-    "KEEP_ENDED",
-    "MAX_INVALID",
-    "RECENT_CHECKS",
-    "SAVE_DELAY",
-    "SCREEN_TEXTS",
-    "SECRET_BYTES",
-    "STORAGE_KEY",
-    "STORAGE_VERSION",
-    "TAG_BYTES",
-    "TOKEN_PREFIX",
-    "CaptureKey",
-    "GuestPass",
-    "GuestPasses",
-    "PassCheck",
-    "PassRejection",
-    "PassStatus",
-    "async_setup_guest_passes",
-    "capture_key_of",
-    "guest_passes",
-    "is_pass_token",
-    "parse_token",
-    "pass_view",
-    "public_qr_data",
-]
-
 
 STORAGE_KEY: Final = f"{DOMAIN}.guest_passes"
 STORAGE_VERSION: Final = 1

@@ -22,11 +22,11 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from .access import DecidedBy, Decision, DenyReason, guest_pass_reason
+from .access_policy import DecidedBy, Decision, DenyReason, guest_pass_reason
 from .api.push import FaceResult, FailureReason
 from .const import DOMAIN, EVENT_FACE
 from .event import FACE_EVENT
-from .guest_passes import SCREEN_TEXTS
+from .guest_pass_rules import SCREEN_TEXTS
 from .person_links import person_name
 
 FALLBACK_NAME = "Face terminal"

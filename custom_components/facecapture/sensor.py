@@ -24,7 +24,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .access import Decision, terminal_decision
+from .access_policy import Decision, terminal_decision
 from .api.push import FaceResult
 from .captures import Capture
 from .const import CONF_HA_PERSON, CONF_PERSON_ID

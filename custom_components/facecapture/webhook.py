@@ -21,7 +21,7 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 
-from .access import AccessDecision
+from .access_policy import AccessDecision
 from .api.echo import SCAN_BYTES, Echo, body_echo, scan_echo
 from .api.errors import FaceCaptureParseError
 from .api.push import (

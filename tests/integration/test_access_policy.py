@@ -15,8 +15,8 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 import voluptuous as vol
 
 from custom_components.facecapture import access
-from custom_components.facecapture.access import (
-    AccessControl,
+from custom_components.facecapture.access import AccessControl
+from custom_components.facecapture.access_policy import (
     AccessDecision,
     AccessPolicy,
     DecidedBy,
@@ -33,7 +33,7 @@ from custom_components.facecapture.const import (
     DECIDER_HOME_ASSISTANT,
     DECIDER_TERMINAL,
 )
-from custom_components.facecapture.guest_passes import PassRejection
+from custom_components.facecapture.guest_pass_rules import PassRejection
 
 from .common import SERIAL
 

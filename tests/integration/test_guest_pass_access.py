@@ -14,7 +14,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.facecapture.access import (
+from custom_components.facecapture.access_policy import (
     AccessDecision,
     AccessPolicy,
     DecidedBy,
@@ -28,11 +28,8 @@ from custom_components.facecapture.const import (
     CONF_ACCESS_RELAY,
     CONF_DENY_NO_MASK,
 )
-from custom_components.facecapture.guest_passes import (
-    PassCheck,
-    PassRejection,
-    guest_passes,
-)
+from custom_components.facecapture.guest_pass_rules import PassCheck, PassRejection
+from custom_components.facecapture.guest_passes import guest_passes
 from custom_components.facecapture.logbook import describe_capture
 from simulator import Simulator
 

@@ -13,13 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.facecapture.api.push import FacePush, parse_push
 from custom_components.facecapture.const import EVENT_FACE
-from custom_components.facecapture.guest_passes import (
-    TOKEN_PREFIX,
-    GuestPasses,
-    PassCheck,
-    PassRejection,
-    guest_passes,
-)
+from custom_components.facecapture.guest_pass_rules import TOKEN_PREFIX, PassCheck, PassRejection
+from custom_components.facecapture.guest_passes import GuestPasses, guest_passes
 from simulator import Simulator
 
 from .common import SERIAL, entity_id_of, make_guest_pass, terminal_device_id

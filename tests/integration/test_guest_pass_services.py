@@ -22,13 +22,14 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
 from custom_components.facecapture.const import DOMAIN
+from custom_components.facecapture.guest_pass_rules import TOKEN_PREFIX, capture_key_of
 from custom_components.facecapture.guest_pass_sensor import (
     ACTIVE_GUEST_PASSES,
     GuestPassCountSensor,
 )
 from custom_components.facecapture.guest_pass_services import GUEST_PASS_ACTIONS
 from custom_components.facecapture.guest_pass_views import QR_SCALE, qr_png
-from custom_components.facecapture.guest_passes import TOKEN_PREFIX, capture_key_of, guest_passes
+from custom_components.facecapture.guest_passes import guest_passes
 
 from .common import entity_id_of, terminal_device_id
 

@@ -13,19 +13,11 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.facecapture.guest_passes import (
-    CAPTURES_REMEMBERED,
+from custom_components.facecapture.guest_pass_rules import (
     ID_BYTES,
-    INVALID_WINDOW,
-    KEEP_ENDED,
-    MAX_INVALID,
-    RECENT_CHECKS,
-    SAVE_DELAY,
-    STORAGE_KEY,
     TAG_BYTES,
     TOKEN_PREFIX,
     GuestPass,
-    GuestPasses,
     PassCheck,
     PassRejection,
     PassStatus,
@@ -33,6 +25,16 @@ from custom_components.facecapture.guest_passes import (
     is_pass_token,
     parse_token,
     pass_view,
+)
+from custom_components.facecapture.guest_passes import (
+    CAPTURES_REMEMBERED,
+    INVALID_WINDOW,
+    KEEP_ENDED,
+    MAX_INVALID,
+    RECENT_CHECKS,
+    SAVE_DELAY,
+    STORAGE_KEY,
+    GuestPasses,
 )
 
 FRONT = "device-front"
