@@ -8,7 +8,10 @@ parses it with orjson and answers the ACK: the least any server can do.
 This machine's speed drifts by a third within seconds (other tenants), so the two servers are
 not measured one after the other: each round takes its 1,000 pushes per server in slices of 250,
 alternating between the servers (and which goes first), so that a slow second hurts both alike.
-The best of two rounds counts. The CPU time each server spent per push is printed as well.
+A round's ratio therefore compares the two servers under the same conditions; the best of two
+rounds counts. The ratio of each server's best round, which may come from different rounds and
+so from different conditions, is printed beside it, and so is the CPU time each server spent
+per push.
 
 Targets (issue "The push path"):
 - catch-up pushes (``is_realtime: 0``, bus event only): >= 0.85x the bare throughput, p99 <= 5 ms;
@@ -348,20 +351,27 @@ async def test_push_throughput(stack: FaceCaptureStack, bare: Server) -> None:
 
         summary = {}
         for kind, kind_rounds in rounds.items():
-            bare_best = max((r["bare"] for r in kind_rounds), key=lambda r: r.throughput)
-            hass_best = max((r["hass"] for r in kind_rounds), key=lambda r: r.throughput)
-            ratio = hass_best.throughput / bare_best.throughput
+            # Both servers of a round ran in the same seconds: their ratio is the fair one.
+            best = max(kind_rounds, key=lambda r: r["hass"].throughput / r["bare"].throughput)
+            ratio = best["hass"].throughput / best["bare"].throughput
+            # Printed beside it: each server's best round, wherever it fell.
+            bare_best = max(r["bare"].throughput for r in kind_rounds)
+            hass_best = max(r["hass"].throughput for r in kind_rounds)
             # The p99 bound, round by round against the bare server's p99 in the same round.
             p99_round = min(kind_rounds, key=lambda r: r["hass"].p99_ms / r["bare"].p99_ms)
             hass_p99, bare_p99 = p99_round["hass"].p99_ms, p99_round["bare"].p99_ms
             summary[kind] = (ratio, hass_p99 / bare_p99)
             print(
-                f"{kind:<10} best of {ROUNDS}: hass {hass_best.throughput:.0f}/s vs bare "
-                f"{bare_best.throughput:.0f}/s = {ratio:.2f}x; hass p99 {hass_p99:.2f} ms vs "
-                f"bare {bare_p99:.2f} ms = {hass_p99 / bare_p99:.2f}x (bound "
-                f"{CATCH_UP_P99_RATIO:.2f}x, i.e. {bare_p99 * CATCH_UP_P99_RATIO:.2f} ms here; "
-                f"absolute {CATCH_UP_P99_MS} ms {'met' if hass_p99 <= CATCH_UP_P99_MS else 'not met'}"
-                ")"
+                f"{kind:<10} best of {ROUNDS} rounds: hass {best['hass'].throughput:.0f}/s vs "
+                f"bare {best['bare'].throughput:.0f}/s in the same round = {ratio:.2f}x "
+                f"(each server's best round: {hass_best:.0f} vs {bare_best:.0f}/s = "
+                f"{hass_best / bare_best:.2f}x)"
+            )
+            print(
+                f"{kind:<10} p99: hass {hass_p99:.2f} ms vs bare {bare_p99:.2f} ms in the same "
+                f"round = {hass_p99 / bare_p99:.2f}x (bound {CATCH_UP_P99_RATIO:.2f}x, i.e. "
+                f"{bare_p99 * CATCH_UP_P99_RATIO:.2f} ms here; absolute {CATCH_UP_P99_MS} ms "
+                f"{'met' if hass_p99 <= CATCH_UP_P99_MS else 'not met'})"
             )
 
         # Without a queue: one sender, so a push waits for no other (printed, not a target).
