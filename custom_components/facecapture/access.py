@@ -12,9 +12,11 @@ gate only when the ACK carries ``gateway_ctrl`` (document 2.2.1.2). The webhook 
 - decisions are remembered by capture, so that a retransmission (the terminal did not get the
   first ACK and so did not open) gets the same ACK without running the policy or the script
   again; a catch-up capture (``is_realtime`` 0) never opens anything;
-- a capture carrying a guest pass's QR code (``guest_passes.py``) opens for a valid pass, which
-  counts one use, once per capture; an invalid pass turns away whoever the face policy would not
-  have let in anyway. A pass stands in for who the guest is, not for whether anyone may come in
+- a capture carrying a guest pass's QR code (``guest_passes.py``) opens for a valid pass; an
+  invalid pass turns away whoever the face policy would not have let in anyway. The pass is
+  judged with the policy, but its use is counted only once the decision is final and opens the
+  gate because of it (a script answering ``open: false``, or a fallback that refuses, counts
+  nothing), once per capture. A pass stands in for who the guest is, not for whether anyone may come in
   now: while nobody may enter, the "only while this is on" entity is off, or the holder has a
   fever, no mask or a blacklisted face, no pass opens and none is used.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 import time
 from typing import Any
 
@@ -43,7 +46,7 @@ from .access_policy import (
 )
 from .api.push import FacePush
 from .const import DECISIONS_REMEMBERED, LOGGER
-from .guest_pass_rules import is_pass_token
+from .guest_pass_rules import capture_key_of, is_pass_token
 from .guest_passes import guest_passes
 from .log_throttle import WarningThrottle
 
@@ -155,16 +158,41 @@ class AccessControl:
         ):
             # No pass opens now: it is not judged, so no use is counted for a gate that stays shut.
             return policy.refuse(push, refusal)
-        # Judged once per capture: a retransmission is answered from memory above, and the pass
-        # store also remembers the capture key, so no second use is counted (also after a restart).
+        # Judged, not counted: the use is counted once the decision is final (_count_pass_use).
         check = guest_passes(self.hass).async_check_push(
             push, device_id=self._device_id() or "", serial=self.serial
         )
         return decision if check is None else policy.apply_guest_pass(decision, check)
 
+    def _count_pass_use(
+        self, policy: AccessPolicy, push: FacePush, decision: AccessDecision
+    ) -> AccessDecision:
+        """The final decision, with the use of the pass that opened the gate counted.
+
+        Only a decision that opens with a valid pass on it (the policy's, or a script's
+        ``open: true`` that kept it) counts a use, once per capture: a retransmission, also after a
+        restart, counts nothing more. A refusal leaves the pass as it was, and its event names no
+        use. A pass used up or revoked by another capture while the script decided opens nothing:
+        the policy decides again with the pass as it now stands.
+        """
+        check = decision.guest_pass
+        if check is None or not check.valid:
+            return decision
+        if not decision.granted:
+            return replace(decision, guest_pass=replace(check, use=None))
+        counted = guest_passes(self.hass).async_count_use(
+            check,
+            capture_key=capture_key_of(
+                push.device_sn or self.serial, push.sequence_no, push.cap_time
+            ),
+        )
+        if counted.valid:
+            return replace(decision, guest_pass=counted)
+        return self._policy_decision(policy, push)
+
     def _decide_now(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
         try:
-            decision = self._policy_decision(policy, push)
+            decision = self._count_pass_use(policy, push, self._policy_decision(policy, push))
         except Exception as err:  # noqa: BLE001 - whatever fails, the ACK must go out
             decision = self._fallback(
                 policy, push, DenyReason.ERROR, "%s: %s", type(err).__name__, err
@@ -189,7 +217,9 @@ class AccessControl:
         started = time.monotonic()
         try:
             async with asyncio.timeout(policy.deadline - SAFETY_MARGIN):
-                decision = await self._async_run(policy, push)
+                answer = await self._async_run(policy, push)
+                # Counted in the same step as the answer arrived: a timeout cancels before it.
+                decision = self._count_pass_use(policy, push, answer)
         except TimeoutError:
             decision = self._fallback(
                 policy, push, DenyReason.TIMEOUT, "no decision within %.1f s", policy.deadline

@@ -211,7 +211,8 @@ class PassCheck:
     pass_id: str | None = None
     name: str | None = None
     use: int | None = None
-    """Which use this capture counted (1 for the first)."""
+    """Which use this capture counts (1 for the first): the one it would count while judged,
+    the one it counted once the gate opened; None when it counts none."""
     uses: int | None = None
     """How many uses the pass has; None for unlimited."""
 

@@ -3,11 +3,14 @@
 ``GuestPasses`` keeps every pass of the installation with the secret that signs their tokens, in
 one private ``Store``; what a pass is, its token's form and its rules are in ``guest_pass_rules.py``.
 
-In online mode the access decision asks ``GuestPasses.async_check`` about the QR code of a capture.
-A use is counted once per capture: the capture key (serial, sequence number, capture time) is
-stored with the use, so a retransmitted push, even after a restart, gets the same answer and counts
-nothing. Invalid codes from one terminal are rate-limited: a few per window are judged, the rest
-turned away unseen, and one line is logged per window, never with the token.
+In online mode the access decision asks ``GuestPasses.async_check`` about the QR code of a capture:
+judging counts nothing, a valid answer names the use the capture would count. Only once the final
+decision opens the gate because of the pass (after a script that may still say no) does
+``async_count_use`` count it. A use is counted once per capture: the capture key (serial, sequence
+number, capture time) is stored with the use, so a retransmitted push, even after a restart, gets
+the same answer and counts nothing. Invalid codes from one terminal are rate-limited: a few per
+window are judged, the rest turned away unseen, and one line is logged per window, never with the
+token.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import base64
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 import hashlib
 import hmac
@@ -245,8 +248,10 @@ class GuestPasses:
     ) -> PassCheck | None:
         """Judge the QR code of a capture at a terminal; None when it is no guest pass at all.
 
-        A valid pass counts one use, once per capture key: asking again about the same capture
-        (a retransmitted push) gives the same answer and counts nothing.
+        Judging counts nothing: a valid answer names the use the capture would count, and
+        ``async_count_use`` counts it once the gate opens. Asking again about the same capture
+        (a retransmitted push) gives the same answer; one whose use was counted, also after a
+        restart, names that use.
         """
         if qr_data is None or not is_pass_token(qr_data):
             return None
@@ -256,10 +261,46 @@ class GuestPasses:
         result = self._check(qr_data, device_id, capture_key, now)
         if result.rejection is not None:
             self._invalid_code(device_id, result.rejection, now)
+        self._remember(capture_key, result)
+        return result
+
+    @callback
+    def async_count_use(self, check: PassCheck, *, capture_key: CaptureKey) -> PassCheck:
+        """Count the use of a valid pass that opened the gate for a capture; once per capture key.
+
+        Answers the use counted. The capture that already counted (a retransmitted push, also
+        after a restart) gets its use again and counts nothing. A pass revoked or used up by
+        another capture since it was judged (while a script decided) counts nothing and answers
+        why it opens nothing now. An invalid answer is given back as it is.
+        """
+        if not check.valid:
+            return check
+        guest = self._passes.get(check.pass_id or "")
+        if guest is None:
+            counted = PassCheck(rejection=PassRejection.UNKNOWN)
+        elif (use := guest.captures.get(capture_key)) is not None:
+            counted = replace(check, use=use)
+        elif guest.revoked:
+            counted = replace(check, rejection=PassRejection.REVOKED, use=None)
+        elif guest.uses is not None and guest.used >= guest.uses:
+            counted = replace(check, rejection=PassRejection.USED_UP, use=None)
+        else:
+            guest.used += 1
+            guest.captures[capture_key] = guest.used
+            if len(guest.captures) > CAPTURES_REMEMBERED:
+                guest.captures.popitem(last=False)
+            self._save()
+            if guest.uses is not None and guest.used >= guest.uses:
+                self._changed()
+            counted = replace(check, use=guest.used, uses=guest.uses)
+        self._remember(capture_key, counted)
+        return counted
+
+    def _remember(self, capture_key: CaptureKey, result: PassCheck) -> None:
         self._recent[capture_key] = result
+        self._recent.move_to_end(capture_key)
         if len(self._recent) > RECENT_CHECKS:
             self._recent.popitem(last=False)
-        return result
 
     @callback
     def async_check_push(
@@ -297,7 +338,7 @@ class GuestPasses:
             )
 
         if authentic and guest is not None and (use := guest.captures.get(capture_key)):
-            return answer(None, use)  # counted before a restart: the same answer again
+            return answer(None, use)  # counted before (a restart): the same answer again
         if self._rate_limited(device_id, now):
             return PassCheck(rejection=PassRejection.RATE_LIMITED)
         if guest is None:
@@ -311,14 +352,7 @@ class GuestPasses:
         status = guest.status(now)
         if status is not PassStatus.ACTIVE:
             return answer(PassRejection(str(status)))
-        guest.used += 1
-        guest.captures[capture_key] = guest.used
-        if len(guest.captures) > CAPTURES_REMEMBERED:
-            guest.captures.popitem(last=False)
-        self._save()
-        if guest.uses is not None and guest.used >= guest.uses:
-            self._changed()
-        return answer(None, guest.used)
+        return answer(None, guest.used + 1)  # the use it counts if the gate opens
 
     def _rate_limited(self, device_id: str, now: datetime) -> bool:
         codes = self._invalid.get(device_id)

@@ -13,7 +13,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.facecapture.api.push import FacePush, parse_push
 from custom_components.facecapture.const import EVENT_FACE
-from custom_components.facecapture.guest_pass_rules import TOKEN_PREFIX, PassCheck, PassRejection
+from custom_components.facecapture.guest_pass_rules import (
+    TOKEN_PREFIX,
+    PassCheck,
+    PassRejection,
+    capture_key_of,
+)
 from custom_components.facecapture.guest_passes import GuestPasses, guest_passes
 from simulator import Simulator
 
@@ -32,11 +37,14 @@ async def shown(simulator: Simulator, qr: str, **kwargs: Any) -> FacePush:
 
 
 def judge(hass: HomeAssistant, push: FacePush) -> PassCheck:
-    result = guest_passes(hass).async_check_push(
-        push, device_id=terminal_device_id(hass), serial=SERIAL
-    )
+    """Judge the capture's pass and, as a decision that opens the gate for it, count its use."""
+    passes = guest_passes(hass)
+    result = passes.async_check_push(push, device_id=terminal_device_id(hass), serial=SERIAL)
     assert result is not None
-    return result
+    return passes.async_count_use(
+        result,
+        capture_key=capture_key_of(push.device_sn or SERIAL, push.sequence_no, push.cap_time),
+    )
 
 
 @pytest.mark.usefixtures("live_push")

@@ -1,4 +1,7 @@
-"""Guest passes: tokens that cannot be guessed or forged, uses counted once per capture, the rate limit."""
+"""Guest passes: tokens that cannot be guessed or forged, uses counted once per capture, the rate limit.
+
+Judging a code counts nothing; ``admit`` judges and counts as a decision that opens the gate does.
+"""
 
 from __future__ import annotations
 
@@ -75,6 +78,13 @@ def check(passes: GuestPasses, text: str, sequence: int, device_id: str = FRONT)
     return result
 
 
+def admit(passes: GuestPasses, text: str, sequence: int, device_id: str = FRONT) -> PassCheck:
+    """Judge the code, and count its use as a decision that opens the gate for it does."""
+    return passes.async_count_use(
+        check(passes, text, sequence, device_id), capture_key=key(sequence)
+    )
+
+
 async def flush(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Let the delayed save write the store."""
     freezer.tick(timedelta(seconds=SAVE_DELAY + 1))
@@ -105,15 +115,16 @@ async def test_valid_use_counted_once_per_capture(hass: HomeAssistant, passes: G
     """Use 1 of 2, a retransmission of it, use 2 of 2, then used up."""
     guest = make(passes)
     token = passes.token(guest)
-    first = check(passes, token, 1)
+    first = admit(passes, token, 1)
     assert first == PassCheck(rejection=None, pass_id=guest.id, name="Carol", use=1, uses=2)
     assert first.valid
     assert first.screen_text == "Welcome, Carol"
     assert check(passes, token, 1) is first  # the terminal resent the push
+    assert admit(passes, token, 1) == first  # and its decision opened again: nothing more
     assert guest.used == 1
-    second = check(passes, token, 2)
+    second = admit(passes, token, 2)
     assert (second.valid, second.use, second.uses) == (True, 2, 2)
-    third = check(passes, token, 3)
+    third = admit(passes, token, 3)
     assert third.rejection is PassRejection.USED_UP
     assert third.screen_text == "Pass already used"
     assert third.pass_id == guest.id
@@ -129,12 +140,65 @@ async def test_valid_use_counted_once_per_capture(hass: HomeAssistant, passes: G
     assert third.event_data()["guest_pass_rejection"] == "used_up"
 
 
+async def test_judging_counts_nothing(
+    hass: HomeAssistant,
+    passes: GuestPasses,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A judged pass names the use it would count; only counting it uses it (and saves)."""
+    guest = make(passes, uses=1)
+    token = passes.token(guest)
+    judged = check(passes, token, 1)
+    assert (judged.valid, judged.use, judged.uses) == (True, 1, 1)
+    assert check(passes, token, 2).use == 1  # another capture: still the first use
+    await flush(hass, freezer)
+    assert guest.used == 0
+    assert guest.captures == {}
+    assert hass_storage[STORAGE_KEY]["data"]["passes"][0]["used"] == 0
+    assert guest.status(dt_util.utcnow()) is PassStatus.ACTIVE
+
+    counted = passes.async_count_use(check(passes, token, 2), capture_key=key(2))
+    assert (counted.valid, counted.use) == (True, 1)
+    assert check(passes, token, 2) is counted  # asked again: the use it counted
+    await flush(hass, freezer)
+    assert hass_storage[STORAGE_KEY]["data"]["passes"][0]["used"] == 1
+
+
+async def test_a_pass_spent_after_it_was_judged_counts_nothing(passes: GuestPasses) -> None:
+    """Two captures judged at once (scripts deciding): the first to open counts, the second is
+    told the pass is used up; revoked or gone meanwhile, nothing is counted either."""
+    guest = make(passes, uses=1)
+    token = passes.token(guest)
+    first, second = check(passes, token, 1), check(passes, token, 2)
+    assert first.use == second.use == 1
+    assert passes.async_count_use(first, capture_key=key(1)).use == 1
+    spent = passes.async_count_use(second, capture_key=key(2))
+    assert (spent.rejection, spent.use, spent.pass_id) == (PassRejection.USED_UP, None, guest.id)
+    assert check(passes, token, 2) is spent
+    assert guest.used == 1
+
+    revoked = make(passes)
+    judged = check(passes, passes.token(revoked), 3)
+    passes.async_revoke(revoked.id)
+    assert passes.async_count_use(judged, capture_key=key(3)).rejection is PassRejection.REVOKED
+    assert revoked.used == 0
+
+    gone = check(passes, passes.token(make(passes)), 4)
+    passes._passes.clear()
+    assert passes.async_count_use(gone, capture_key=key(4)) == PassCheck(
+        rejection=PassRejection.UNKNOWN
+    )
+    refused = check(passes, TOKEN_PREFIX + "D" * 77, 5)
+    assert passes.async_count_use(refused, capture_key=key(5)) is refused
+
+
 async def test_unlimited_and_every_terminal(passes: GuestPasses) -> None:
     """A pass without a use limit and without terminals opens every terminal any number of times."""
     guest = make(passes, uses=None, terminals=())
     token = passes.token(guest)
     for sequence in range(1, 8):
-        result = check(passes, token, sequence, GARAGE if sequence % 2 else FRONT)
+        result = admit(passes, token, sequence, GARAGE if sequence % 2 else FRONT)
         assert (result.valid, result.use, result.uses) == (True, sequence, None)
 
 
@@ -220,10 +284,11 @@ async def test_uses_and_secret_survive_a_restart(
     """After a restart the secret, the passes and the counted captures are read back."""
     guest = make(passes)
     token = passes.token(guest)
-    assert check(passes, token, 1).use == 1
+    assert admit(passes, token, 1).use == 1
     await flush(hass, freezer)
     stored = hass_storage[STORAGE_KEY]
     assert stored["data"]["passes"][0]["used"] == 1
+    assert stored["data"]["passes"][0]["captures"] == [[*key(1), 1]]
 
     restarted = GuestPasses(hass)
     await restarted.async_load()
@@ -231,8 +296,9 @@ async def test_uses_and_secret_survive_a_restart(
     # The push resent after the restart: the same use, nothing counted.
     again = check(restarted, token, 1)
     assert (again.valid, again.use) == (True, 1)
+    assert admit(restarted, token, 1).use == 1
     assert restarted.passes[0].used == 1
-    assert check(restarted, token, 2).use == 2
+    assert admit(restarted, token, 2).use == 2
     assert check(restarted, token, 3).rejection is PassRejection.USED_UP
     restarted.async_shutdown()
 
@@ -314,6 +380,8 @@ async def test_active_count_and_the_boundary_timer(
     await hass.async_block_till_done()
     assert calls[-1] == 2  # the later pass started
     assert check(passes, passes.token(later), 1).valid
+    assert (later.used, len(calls)) == (0, 4)  # judging counts nothing, changes nothing
+    assert admit(passes, passes.token(later), 1).valid
     assert calls[-1] == 1  # and was used up
     passes.async_revoke(everywhere.id)
     assert calls[-1] == 0
@@ -328,9 +396,10 @@ async def test_capture_keys_kept_per_pass_are_bounded(passes: GuestPasses) -> No
     guest = make(passes, uses=None)
     token = passes.token(guest)
     for sequence in range(max(CAPTURES_REMEMBERED, RECENT_CHECKS) + 10):
-        assert passes.async_check(
-            token, device_id=FRONT, capture_key=key(sequence, serial=f"S{sequence}")
-        )
+        capture = key(sequence, serial=f"S{sequence}")
+        judged = passes.async_check(token, device_id=FRONT, capture_key=capture)
+        assert judged is not None
+        assert passes.async_count_use(judged, capture_key=capture).use == sequence + 1
     assert len(guest.captures) == CAPTURES_REMEMBERED
     assert len(passes._recent) == RECENT_CHECKS
 
@@ -349,7 +418,7 @@ async def test_invalid_codes_are_rate_limited_and_logged_once(
     assert check(passes, token, 100).rejection is PassRejection.RATE_LIMITED
     assert check(passes, token, 100).rejection is PassRejection.RATE_LIMITED  # resent: same
     assert check(passes, token, 101).screen_text == "Too many attempts, wait a minute"
-    assert check(passes, token, 102, GARAGE).valid  # another terminal is not held back
+    assert admit(passes, token, 102, GARAGE).valid  # another terminal is not held back
     assert valid.used == 1
     warnings = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert len(warnings) == 1
@@ -373,7 +442,7 @@ async def test_resent_retransmission_after_restart_beats_the_rate_limit(
     """A capture counted before a restart keeps its answer even while the terminal is held back."""
     guest = make(passes)
     token = passes.token(guest)
-    assert check(passes, token, 1).valid
+    assert admit(passes, token, 1).valid
     await flush(hass, freezer)
     restarted = GuestPasses(hass)
     await restarted.async_load()
