@@ -15,8 +15,8 @@ gate only when the ACK carries ``gateway_ctrl`` (document 2.2.1.2). The webhook 
 - a capture carrying a guest pass's QR code (``guest_passes.py``) opens for a valid pass; an
   invalid pass turns away whoever the face policy would not have let in anyway. The pass is
   judged with the policy, but its use is counted only once the decision is final and opens the
-  gate because of it (a script answering ``open: false``, or a fallback that refuses, counts
-  nothing), once per capture. A pass stands in for who the guest is, not for whether anyone may come in
+  gate with it (a script answering ``open: false``, or a fallback that refuses, counts nothing),
+  once per capture. A pass stands in for who the guest is, not for whether anyone may come in
   now: while nobody may enter, the "only while this is on" entity is off, or the holder has a
   fever, no mask or a blacklisted face, no pass opens and none is used.
 
@@ -172,8 +172,8 @@ class AccessControl:
         Only a decision that opens with a valid pass on it (the policy's, or a script's
         ``open: true`` that kept it) counts a use, once per capture: a retransmission, also after a
         restart, counts nothing more. A refusal leaves the pass as it was, and its event names no
-        use. A pass used up or revoked by another capture while the script decided opens nothing:
-        the policy decides again with the pass as it now stands.
+        use. A pass used up by another capture, or revoked, while the script decided opens
+        nothing: the policy decides again with the pass as it now stands.
         """
         check = decision.guest_pass
         if check is None or not check.valid:
