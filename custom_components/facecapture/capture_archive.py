@@ -89,6 +89,8 @@ class Picture:
         if self._data is not None:
             return self._data
         data = self._image.decode() if self._image is not None else b""
+        if self._content_type is None:
+            self._content_type = _content_type(data)  # known now, without decoding again
         if self._keep_decoded:
             self._data, self._image = data, None
         return data

@@ -63,10 +63,11 @@ class CaptureFiles:
             folder.mkdir(parents=True, exist_ok=True)
             files: dict[str, str] = {}
             for kind, picture in archived.pictures.items():
+                data = picture.data  # decoded once; its content type comes with it
                 name = (
                     f"{archived.capture_id}_{kind}.{_EXTENSIONS.get(picture.content_type, 'jpg')}"
                 )
-                (folder / name).write_bytes(picture.data)
+                (folder / name).write_bytes(data)
                 files[kind] = name
             meta = {
                 "captured_at": archived.captured_at.isoformat(),

@@ -21,7 +21,6 @@ from .capture_archive import (
     CLOSEUP,
     PANORAMA,
     PICTURE_URL,
-    Picture,
     ThumbnailCache,
     make_thumbnail,
 )
@@ -53,11 +52,9 @@ def history_for(hass: HomeAssistant, entry_id: str) -> CaptureHistory | None:
     return history
 
 
-def _response(picture: Picture, cache_control: str) -> web.Response:
+def _response(data: bytes, content_type: str, cache_control: str) -> web.Response:
     return web.Response(
-        body=picture.data,
-        content_type=picture.content_type,
-        headers={"Cache-Control": cache_control},
+        body=data, content_type=content_type, headers={"Cache-Control": cache_control}
     )
 
 
@@ -71,18 +68,18 @@ class _PictureView(HomeAssistantView):
         self._thumbnails = thumbnails
 
     async def _thumbnail(
-        self, hass: HomeAssistant, key: str | None, picture: Picture, cache_control: str
+        self, hass: HomeAssistant, key: str | None, data: bytes, cache_control: str
     ) -> web.Response:
-        """A small JPEG of the picture; ``key`` None for pictures that may change (not cached)."""
+        """A small JPEG of a picture's bytes; ``key`` None for pictures that may change (not cached)."""
         if key is None or (thumbnail := self._thumbnails.get(key)) is None:
             try:
-                thumbnail = await hass.async_add_executor_job(make_thumbnail, picture.data)
+                thumbnail = await hass.async_add_executor_job(make_thumbnail, data)
             except ValueError as err:
                 LOGGER.debug("Could not make a thumbnail: %s", err)
                 return web.Response(status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
             if key is not None:
                 self._thumbnails.put(key, thumbnail)
-        return _response(Picture(data=thumbnail, content_type="image/jpeg"), cache_control)
+        return _response(thumbnail, "image/jpeg", cache_control)
 
 
 class CapturePictureView(_PictureView):
@@ -113,14 +110,14 @@ class CapturePictureView(_PictureView):
             picture = archived.pictures.get(CLOSEUP) or archived.pictures.get(PANORAMA)
         else:
             picture = archived.pictures.get(base)
-        # A pushed picture is decoded only now; text that was not base64 is no picture.
-        if picture is None or not picture.data:
+        # A pushed picture is decoded only now, once; text that was not base64 is no picture.
+        if picture is None or not (data := picture.data):
             return web.Response(status=HTTPStatus.NOT_FOUND)
         if thumbnail:
             return await self._thumbnail(
-                hass, f"capture/{entry_id}/{capture_id}/{kind}", picture, _CAPTURE_CACHE
+                hass, f"capture/{entry_id}/{capture_id}/{kind}", data, _CAPTURE_CACHE
             )
-        return _response(picture, _CAPTURE_CACHE)
+        return _response(data, picture.content_type, _CAPTURE_CACHE)
 
 
 class PersonPhotoView(_PictureView):
@@ -145,5 +142,5 @@ class PersonPhotoView(_PictureView):
             return web.Response(status=HTTPStatus.NOT_FOUND)
         if kind == THUMBNAIL:
             # Not cached: a person's photo changes when it is enrolled again.
-            return await self._thumbnail(hass, None, picture, _PERSON_CACHE)
-        return _response(picture, _PERSON_CACHE)
+            return await self._thumbnail(hass, None, picture.data, _PERSON_CACHE)
+        return _response(picture.data, picture.content_type, _PERSON_CACHE)

@@ -120,8 +120,12 @@ def test_archived_pictures_count_the_body_they_came_in_once() -> None:
     )
     assert archived.size == len(body)
     picture = archived.pictures["closeup"]
-    assert picture.data == base64.b64decode(_PICTURE)
-    assert picture.content_type == "image/jpeg"
+    with patch.object(
+        push_models, "_decode_or_empty", wraps=push_models._decode_or_empty
+    ) as decode:
+        assert picture.data == base64.b64decode(_PICTURE)
+        assert picture.content_type == "image/jpeg"  # learnt with the bytes, not decoded again
+    assert decode.call_count == 1
     assert picture._data is None  # decoded for the view, kept nowhere
     assert archived.size == len(body)
     kept = Picture.from_push(panorama, keep_decoded=True)  # a camera's last picture
