@@ -29,6 +29,15 @@ def _byte_len(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
+def _sent(req: dict[str, Any], key: str, default: Any) -> bool:
+    """Whether ``key`` was sent; a missing field without a default is an illegal request."""
+    if key in req:
+        return True
+    if default is _MISSING:
+        raise ProtocolError(3, f"{key} is required")
+    return False
+
+
 def _int(
     req: dict[str, Any],
     key: str,
@@ -37,9 +46,7 @@ def _int(
     hi: int | None = None,
     default: Any = _MISSING,
 ) -> Any:
-    if key not in req:
-        if default is _MISSING:
-            raise ProtocolError(3, f"{key} is required")
+    if not _sent(req, key, default):
         return default
     value = req[key]
     if isinstance(value, bool) or not isinstance(value, int):
@@ -57,9 +64,7 @@ def _str(
     nonempty: bool = False,
     default: Any = _MISSING,
 ) -> Any:
-    if key not in req:
-        if default is _MISSING:
-            raise ProtocolError(3, f"{key} is required")
+    if not _sent(req, key, default):
         return default
     value = req[key]
     if not isinstance(value, str):
@@ -72,9 +77,7 @@ def _str(
 
 
 def _bool(req: dict[str, Any], key: str, default: Any = _MISSING) -> Any:
-    if key not in req:
-        if default is _MISSING:
-            raise ProtocolError(3, f"{key} is required")
+    if not _sent(req, key, default):
         return default
     value = req[key]
     if not isinstance(value, bool):
@@ -91,9 +94,7 @@ def _flag(req: dict[str, Any], key: str) -> bool:
 
 
 def _obj(req: dict[str, Any], key: str, default: Any = _MISSING) -> Any:
-    if key not in req:
-        if default is _MISSING:
-            raise ProtocolError(3, f"{key} is required")
+    if not _sent(req, key, default):
         return default
     value = req[key]
     if not isinstance(value, dict):
@@ -104,9 +105,8 @@ def _obj(req: dict[str, Any], key: str, default: Any = _MISSING) -> Any:
 def _list(
     req: dict[str, Any], key: str, *, max_items: int | None = None, nonempty: bool = False
 ) -> list[Any]:
-    value = req.get(key, _MISSING)
-    if value is _MISSING:
-        raise ProtocolError(3, f"{key} is required")
+    _sent(req, key, _MISSING)  # a list has no default: missing raises
+    value = req[key]
     if not isinstance(value, list):
         raise ProtocolError(3, f"{key} must be an array")
     if nonempty and not value:
