@@ -188,7 +188,7 @@ atexit.register(kill_leftovers)
 
 
 def hass_command(*args: str) -> list[str]:
-    """``hass ARGS`` with this interpreter (the .venv's), as ``python -m homeassistant``."""
+    """``hass ARGS`` with this interpreter (a leg's venv), as ``python -m homeassistant``."""
     return [sys.executable, "-m", "homeassistant", *args]
 
 

@@ -8,7 +8,7 @@ bus events over the websocket. ``FaceCaptureStack`` does all of it and stops bot
 
 Run as a script it is the demo (``bash scripts/demo`` calls it)::
 
-    .venv/bin/python scripts/hass_harness.py [--check] [--ha-port 8123] [--sim-port 8000]
+    .venvs/release/bin/python scripts/hass_harness.py [--check] [--ha-port 8123] [--sim-port 8000]
 
 ``--check`` runs in a directory and on ports of its own, so it never disturbs a demo that is
 running (its ``.demo/``, its database and log stay untouched).
