@@ -16,7 +16,6 @@ from typing import Any, Self
 
 from homeassistant.const import STATE_HOME, STATE_ON, STATE_OPEN
 from homeassistant.helpers import config_validation as cv
-import voluptuous as vol
 
 from .api import DisplayText
 from .api.push import (
@@ -57,6 +56,7 @@ from .const import (
     MIN_ACCESS_DEADLINE,
 )
 from .guest_pass_rules import PassCheck, PassRejection
+from .schema_library import vol
 
 ROLE_WHITELIST = 1
 ROLE_BLACKLIST = 2

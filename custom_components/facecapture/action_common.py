@@ -16,11 +16,11 @@ from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .api import MAX_PAGE_SIZE
 from .coordinator import FaceCaptureConfigEntry
 from .helpers import call_terminal, device_entries, validation_error
+from .schema_library import vol
 
 ATTR_PERSON_ID: Final = "person_id"
 ATTR_CARD_NUMBER: Final = "card_number"

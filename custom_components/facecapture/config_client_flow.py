@@ -17,7 +17,6 @@ from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.core import callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import BooleanSelector
-import voluptuous as vol
 
 from .api import FaceCaptureClient, FaceCaptureError
 from .config_client_webhook import (
@@ -34,6 +33,7 @@ from .const import (
     LOGGER,
 )
 from .identify import CannotIdentifyError, identify_client
+from .schema_library import vol
 
 WAIT_FOR_TERMINAL = timedelta(minutes=10)
 """How long the flow waits for the terminal's first heartbeat once the user has the URL."""

@@ -29,7 +29,6 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 
 from .api import (
     DEFAULT_PORT,
@@ -96,6 +95,7 @@ from .const import (
 from .coordinator import FaceCaptureConfigEntry
 from .identify import CannotIdentifyError, identify_client
 from .person_links import PersonLinkFlow
+from .schema_library import vol
 from .speech import speech_options_schema, validate_speech_options
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))

@@ -16,10 +16,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.condition import ConditionCheckerType
 from homeassistant.helpers.typing import ConfigType, TemplateVarsType
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .const import CONF_PERSON_ID, DOMAIN
 from .person_directory import PERSON_ID_SCHEMA, loaded_entry_for_device, person_choice
+from .schema_library import vol
 
 CONF_WITHIN: Final = "within"
 CONDITION_LAST_RECOGNIZED: Final = "last_recognized"

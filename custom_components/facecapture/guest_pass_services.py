@@ -20,13 +20,13 @@ from homeassistant.core import (
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .const import DOMAIN
 from .guest_pass_rules import pass_view
 from .guest_pass_views import async_signed_qr_path, qr_path
 from .guest_passes import guest_passes
 from .helpers import device_entries, validation_error
+from .schema_library import vol
 
 SERVICE_CREATE_GUEST_PASS: Final = "create_guest_pass"  # noqa: S105 - an action name
 SERVICE_LIST_GUEST_PASSES: Final = "list_guest_passes"

@@ -35,13 +35,14 @@ _UNSET: Final = object()
 USER_INPUT_CODES = frozenset({3, 20, 21, 22, 25, 26, 30, 35, 36, 37, 38, 39, 40, 41})
 
 
-def device_config_entry_ids(device: dr.DeviceEntry) -> tuple[str, ...]:
+def device_config_entry_ids(device: dr.AnyDeviceEntry) -> tuple[str, ...]:
     """The config entries owning a device, read the way the running Home Assistant wants.
 
     From 2026.8 a device belongs to one config entry, ``config_entry_id``; reading
     ``config_entries`` warns for custom integrations from 2026.10 and stops working in 2027.10.
     2026.2 has only ``config_entries``. A device id from before the 2026.8 split may resolve to a
-    composite device, which alone still spans several entries (and says so).
+    composite device, which alone still spans several entries (and says so). ``dr.AnyDeviceEntry``
+    (a device or a child device) is not in 2026.2: the annotation is never evaluated at run time.
     """
     entry_id = getattr(device, "config_entry_id", _UNSET)
     if entry_id is _UNSET or getattr(device, "is_composite_device", False):

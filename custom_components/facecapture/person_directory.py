@@ -23,13 +23,13 @@ from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .api import FaceCaptureClient, FaceCaptureError, Person, Role
 from .const import DOMAIN, LOGGER
 from .coordinator import FaceCaptureConfigEntry
 from .helpers import device_entries
 from .listeners import Listeners
+from .schema_library import vol
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 10

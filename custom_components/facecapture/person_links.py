@@ -33,12 +33,12 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
 )
-import voluptuous as vol
 
 from .const import CONF_HA_PERSON, CONF_PERSON_ID, SUBENTRY_PERSON_LINK
 from .coordinator import FaceCaptureConfigEntry
 from .helpers import validation_error
 from .photos import async_download
+from .schema_library import vol
 
 
 def person_links(entry: FaceCaptureConfigEntry) -> dict[str, ConfigSubentry]:

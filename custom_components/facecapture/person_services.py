@@ -15,7 +15,6 @@ from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
-import voluptuous as vol
 
 from .action_common import (
     ATTR_CARD_NUMBER,
@@ -55,6 +54,7 @@ from .helpers import call_terminal, validation_error
 from .household import household_of
 from .person_links import async_link, async_person_source
 from .photos import PHOTO_FIELDS, async_photo_for_call
+from .schema_library import vol
 
 SERVICE_ENROLL_PERSON: Final = "enroll_person"
 SERVICE_UPDATE_PERSON: Final = "update_person"

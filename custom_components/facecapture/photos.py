@@ -20,7 +20,6 @@ from homeassistant.core import HomeAssistant, split_entity_id
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import config_validation as cv, selector
 from PIL import Image, ImageOps, UnidentifiedImageError
-import voluptuous as vol
 
 from .api.images import (
     RECOMMENDED_MAX_BYTES,
@@ -31,6 +30,7 @@ from .api.images import (
 from .coordinator import FaceCaptureConfigEntry
 from .downloads import DownloadTooLargeError, async_fetch_bounded
 from .helpers import validation_error
+from .schema_library import vol
 
 ATTR_PHOTO: Final = "photo"
 ATTR_PHOTO_ENTITY: Final = "photo_entity"

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from homeassistant import data_entry_flow
+from typing import TYPE_CHECKING
+
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-import voluptuous as vol
 
 from .api import FaceCaptureError
 from .const import DOMAIN, ISSUE_HOUSEHOLD_DRIFT, ISSUE_MATCH_MODE_CHANGED
 from .coordinator import FaceCaptureConfigEntry
 from .household import household_of, members
+
+if TYPE_CHECKING:
+    # 2026.10 and later type a repair flow's steps with it; 2026.2 has data_entry_flow.FlowResult.
+    from homeassistant.components.repairs import RepairsFlowResult
+from .schema_library import vol
 
 
 class PushTargetRepairFlow(RepairsFlow):
@@ -26,15 +31,13 @@ class PushTargetRepairFlow(RepairsFlow):
         """Write the setting again; True when the terminal kept it."""
         return await entry.runtime_data.push_target.async_configure()
 
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
         """Start with the confirmation."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Show what will be written; on confirmation write it and read it back."""
         entry: FaceCaptureConfigEntry | None = self.hass.config_entries.async_get_entry(
             self.entry_id
@@ -73,15 +76,13 @@ class HouseholdRepairFlow(RepairsFlow):
         """Fix the drift of one household."""
         self.name = name
 
-    async def async_step_init(
-        self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
         """Start with the confirmation."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> RepairsFlowResult:
         """Show the differences; on confirmation copy in the background (it may be thousands)."""
         entries = members(self.hass, self.name)
         household = household_of(self.hass, entries[0]) if entries else None

@@ -26,7 +26,6 @@ from homeassistant.core import (
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .action_common import (
     ATTR_CARD_NUMBER,
@@ -67,6 +66,7 @@ from .guest_pass_services import async_setup_guest_pass_services
 from .helpers import call_terminal, validation_error
 from .person_services import PERSON_ACTIONS, ROLE_NAMES
 from .photos import PHOTO_FIELDS, async_required_photo_for_call
+from .schema_library import vol
 from .speech import async_speak, speech_engine
 
 __all__ = [

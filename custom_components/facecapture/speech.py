@@ -25,13 +25,13 @@ from homeassistant.helpers.selector import (
     LanguageSelectorConfig,
 )
 from homeassistant.util.hass_dict import HassKey
-import voluptuous as vol
 
 from .api import MAX_TTS_BYTES, FaceCaptureError
 from .audio import TerminalAudio, async_convert, async_load_media, audio_error
 from .const import CONF_TTS_ENGINE, CONF_TTS_LANGUAGE, DOMAIN, LOGGER
 from .coordinator import FaceCaptureConfigEntry
 from .helpers import validation_error
+from .schema_library import vol
 
 MAX_CACHED_CLIPS: Final = 64
 MAX_CACHED_BYTES: Final = 16 * 1024 * 1024
