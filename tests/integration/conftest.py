@@ -15,10 +15,15 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.facecapture import config_client_webhook
-from custom_components.facecapture.config_client_webhook import async_get_receiver
+from custom_components.facecapture.config_client_webhook import (
+    async_get_receiver,
+    async_release_receiver,
+)
 from custom_components.facecapture.const import (
     CONF_ACCESS_DECIDER,
     CONF_CONFIG_REMOTE,
@@ -43,6 +48,16 @@ INTERNAL_URL = "http://127.0.0.1:8123"
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Load custom_components/facecapture in every test here."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots in Home Assistant's format (snapshots/*.ambr), as the test plugin means them.
+
+    With pytest 9 and the plugin 0.13.375 syrupy's own fixture is the one that runs (repr() into
+    __snapshots__/); choosing the extension here gives the same snapshots on every leg.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -140,6 +155,11 @@ def entry_options() -> dict[str, object]:
 async def ha_server(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
     """Home Assistant's real HTTP stack, on a real port of 127.0.0.1 (one per test)."""
     assert await async_setup_component(hass, "http", {})
+    # A running Home Assistant keeps its router open for views registered later (webhook, an
+    # entry set up after start: http/server.py does the same). The test plugin means to do this
+    # too, but with pytest-aiohttp 1.1 its aiohttp_client fixture is not the one that runs, and
+    # aiohttp freezes the router when the test server starts.
+    hass.http.app._router.freeze = lambda: None  # type: ignore[method-assign]
     return await hass_client_no_auth()
 
 
@@ -194,7 +214,10 @@ async def config_client_entry(
         },
         options=entry_options,
     )
+    # The terminal stops asking, and the request Home Assistant holds is answered now: otherwise
+    # the test server's shutdown waits out the hold of every queue-mode test.
     simulator.set_config_url(None)
+    await async_release_receiver(hass, CONFIG_WEBHOOK_ID)
 
 
 @pytest.fixture
