@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
 import re
 from typing import Any
 
@@ -29,13 +28,11 @@ from custom_components.facecapture.api import (
 from custom_components.facecapture.api.push import parse_push
 from simulator import Simulator
 from simulator.handlers import COMMANDS
+from tests.vendored import vendored
 
 from .conftest import make_image
 
-FIXTURE_DOC = Path(__file__).parents[1] / "fixtures" / "protocol" / "face-capture-http-api.txt"
-SHARED_DOC = (
-    Path(__file__).resolve().parents[3] / "shared" / "protocol" / "face-capture-http-api.txt"
-)
+DOCUMENT = "protocol/face-capture-http-api.txt"
 PUSHED_BY_TERMINAL = {"face", "sip event"}
 WAV = (  # 10 ms of silence as the terminal plays it: 16-bit PCM mono at 16 kHz
     b"RIFF\x64\x01\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x80\x3e\x00\x00"
@@ -45,16 +42,15 @@ WAV = (  # 10 ms of silence as the terminal plays it: 16-bit PCM mono at 16 kHz
 
 def documented_commands() -> set[str]:
     """The commands the document shows in its JSON examples (and its one prose mention)."""
-    text = FIXTURE_DOC.read_text(encoding="utf-8")
+    text = vendored(DOCUMENT).read_text(encoding="utf-8")
     found = {name.strip() for name in re.findall(r'"cmd"\s*[:,]\s*"([^"]+)"', text)}
     found |= {name.strip() for name in re.findall(r'cmd is "([^"]+)"', text)}
     return {name for name in found if re.fullmatch(r"[\w ()]+", name)}
 
 
-def test_fixture_is_the_shared_document() -> None:
-    """The copy the tests read is the vendor document in ../shared, when that is beside us."""
-    if SHARED_DOC.exists():
-        assert FIXTURE_DOC.read_bytes() == SHARED_DOC.read_bytes()
+def test_vendored_document_is_the_vendors() -> None:
+    """The document read here is the vendor's as copied (its recorded digest), in any checkout."""
+    vendored(DOCUMENT)
     assert len(documented_commands()) >= 50
 
 
