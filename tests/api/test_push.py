@@ -38,9 +38,9 @@ from custom_components.facecapture.api.push import (
     dumps_ack,
     parse_push,
 )
+from tests.vendored import vendored
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pushes"
-SHARED_SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "vendor-samples"
 
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -84,12 +84,9 @@ def parse_face(body: dict[str, Any]) -> FacePush:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_fixture_copy_matches_shared_sample() -> None:
-    """The copy is the real push of shared/ where that is beside us; in any checkout it is one."""
-    fixture = load_json("real-device-face-push-v0.42.json")
-    shared = SHARED_SAMPLES / "real-device-face-push-v0.42.json"
-    if shared.exists():
-        assert json.loads(shared.read_bytes()) == fixture
+def test_vendored_real_push_is_the_devices() -> None:
+    """The real push read here is the vendor's sample as copied (its recorded digest)."""
+    fixture = json.loads(vendored("pushes/real-device-face-push-v0.42.json").read_bytes())
     assert (fixture["cmd"], fixture["version"]) == ("face", "0.42")
     assert (fixture["match_result"], fixture["match_failed_reson"]) == (-1, -11)
     assert "match" not in fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -19,6 +20,9 @@ from custom_components.facecapture.api.push import PushProblem
 from custom_components.facecapture.const import DOMAIN, EVENT_FACE
 from custom_components.facecapture.push_problems import ISSUE_THRESHOLD, issue_id
 from custom_components.facecapture.webhook import PushReceiver
+from simulator import Simulator
+from simulator.pusher import PushFaults
+from tests.simulator.sim_helpers import wait_for
 
 from .common import SERIAL
 from .conftest import WEBHOOK_ID
@@ -211,17 +215,73 @@ async def test_even_a_failing_salvage_gives_json(
     assert json.loads(response.body) == UNREADABLE
 
 
-async def test_broken_upload_is_answered(
-    hass: HomeAssistant, init_integration: MockConfigEntry, caplog: pytest.LogCaptureFixture
+async def test_aborted_upload_through_the_real_webhook(
+    hass: HomeAssistant,
+    live_push: MockConfigEntry,
+    simulator: Simulator,
+    face_events: list[Event],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A body that cannot be read (the terminal went away) still gets an answer, and one line."""
-    receiver = PushReceiver(hass, init_integration)
-    request = MagicMock()
-    request.content.readany = AsyncMock(side_effect=ConnectionResetError)
-    response = await receiver.async_handle(hass, WEBHOOK_ID, request)
-    assert json.loads(response.body) == UNREADABLE
+    """The terminal hangs up half-way through a capture's body, over Home Assistant's real HTTP
+    server: nothing is parsed, answered, counted, fired or logged as an error; the same capture,
+    sent whole next, fires exactly once.
+    """
+    ended: list[str] = []
+    answer = PushReceiver._async_answer
+
+    async def watched(receiver: PushReceiver, request: Any, body: Any) -> Any:
+        """The real handler, noting how each request that reached it ended."""
+        try:
+            response = await answer(receiver, request, body)
+        except asyncio.CancelledError:
+            ended.append("cancelled")
+            raise
+        ended.append("answered")
+        return response
+
+    problems = live_push.runtime_data.captures.problems
+    aborting = PushFaults(abort_body=1.0)  # every delivery is cut off half-way
+    with patch.object(PushReceiver, "_async_answer", watched):
+        simulator.pusher.faults = aborting
+        body = await simulator.capture("recognized", person_id="1001")
+        await wait_for(lambda: len(ended) >= 2)
+        await hass.async_block_till_done()
+        assert face_events == []
+        simulator.pusher.faults = PushFaults()  # the link heals: the terminal resends the capture
+        await simulator.wait_delivered(timeout=5)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    # The server (Home Assistant's, like aiohttp's test server, cancels a handler whose client
+    # went away) cancelled each aborted upload while its body was still being read.
+    assert ended == ["cancelled"] * aborting.counts["abort_body"] + ["answered"]
+    assert not problems.counts  # no half body was ever judged
+    assert [ack["sequence_no"] for ack in simulator.acks] == [body["sequence_no"]]
+    assert len(face_events) == 1
+    assert face_events[0].data["sequence"] == body["sequence_no"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+async def test_unreadable_upload_is_answered(
+    hass: HomeAssistant,
+    http_client: TestClient,
+    init_integration: MockConfigEntry,
+    face_events: list[Event],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A body the server cannot read (declared deflate, but no deflate) gets an answer and a line."""
+    response = await http_client.post(
+        URL,
+        data=b"this is no deflate stream",
+        headers={"Content-Type": "application/json", "Content-Encoding": "deflate"},
+    )
+    assert response.status == 200
+    assert json.loads(await response.read()) == UNREADABLE
+    await hass.async_block_till_done()
     assert init_integration.runtime_data.captures.problems.counts == {"broken_request": 1}
-    assert "ConnectionResetError" in caplog.text
+    assert face_events == []
+    # aiohttp logs its own decoding error; the integration only its one warning, naming the error.
+    assert [(r.levelno, r.exc_info) for r in ours(caplog)] == [(logging.WARNING, None)]
+    assert "RequestPayloadError" in ours(caplog)[0].getMessage()
 
 
 # --------------------------------------------------------------------------------------------------

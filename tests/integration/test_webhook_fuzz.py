@@ -25,6 +25,7 @@ from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.json import json_bytes
 from hypothesis import HealthCheck, event, given, settings, strategies as st
+import orjson
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
@@ -36,7 +37,12 @@ from .test_webhook import URL, push
 MAX_BYTES = 32 * 1024
 """The size limit during the fuzz: oversize bodies stay cheap to send."""
 EXAMPLES = 2000
-DEPTH_BOMB = 100_000
+ORJSON_LEVELS = 1024
+"""The deepest nesting orjson reads; past it the standard library reads the body."""
+DEEPEST = 5_000
+"""The deepest nesting sent: 10 KB at two bytes a level, so it fits under ``MAX_BYTES`` beside the
+push, and well within what the standard library parses (Python 3.13 stops near 10 000 levels).
+Bombs that no parser reads are sent at the real limit (``test_push_problems``, "deep-field")."""
 
 FACE_KEYS = ("cmd", "sequence_no", "cap_time")
 
@@ -125,6 +131,7 @@ class Case:
     transform: str
     cut: float
     extra_garbage: bytes
+    depth: int
 
 
 @st.composite
@@ -153,6 +160,9 @@ def cases(draw: st.DrawFn) -> Case:
         transform=draw(st.sampled_from(TRANSFORMS)),
         cut=draw(st.floats(0.0, 1.0, exclude_max=True)),
         extra_garbage=draw(st.binary(max_size=20)),
+        # Past what unknown fields keep (8 levels): up to orjson's limit, and past it.
+        # With the push's own object, `depth` arrays are one level more.
+        depth=draw(st.integers(9, ORJSON_LEVELS - 1) | st.integers(ORJSON_LEVELS, DEEPEST)),
     )
 
 
@@ -225,6 +235,7 @@ async def test_webhook_fuzz(
         entry.entity_id
         for entry in er.async_entries_for_config_entry(entity_registry, init_integration.entry_id)
     ]
+    problems = init_integration.runtime_data.captures.problems
     fresh = itertools.count(1)
     reached: Counter[str] = Counter()
     loop = asyncio.get_running_loop()
@@ -282,7 +293,7 @@ async def test_webhook_fuzz(
         raw = json.dumps(body).encode()  # NaN, Infinity and \ud800 escapes, as found on the wire
         head_bytes = len(head.encode())
         transform = case.transform
-        scan_only = transform in ("truncate", "deep", "oversize")
+        scan_only = transform in ("truncate", "oversize")
         if transform == "utf8":
             text = json.dumps(body, ensure_ascii=False)
             try:
@@ -295,14 +306,17 @@ async def test_webhook_fuzz(
             raw = raw[: head_bytes + 1 + int(case.cut * (len(raw) - head_bytes - 1))]
             expect_event = False
         elif transform == "deep":
-            raw = raw[:-1] + b',"deep":' + b"[" * DEPTH_BOMB + b"]" * DEPTH_BOMB + b"}"
-            expect_event = False
+            # An unknown field nested `depth` arrays deep: parsed, and cut to what is kept.
+            raw = raw[:-1] + b',"deep":' + b"[" * case.depth + b"]" * case.depth + b"}"
         elif transform == "oversize":
             raw = raw[:-1] + b',"padding":"' + b"x" * MAX_BYTES + b'"}'
             expect_event = False
         if len(raw) > MAX_BYTES:  # long hostile text can make any body too large
             scan_only, expect_event = True, False
         event(f"transform {transform}, {'usable' if expect_event else 'unusable'}")
+        # Whether the JSON parser reads the deep nesting (not only the scan for the echo).
+        parsed_deep = transform == "deep" and len(raw) <= MAX_BYTES
+        refused_before = (problems.counts["not_json"], problems.counts["internal_error"])
 
         reply, fired = run(exchange(raw))
         # No event for what cannot be stood behind; exactly one for a new usable capture.
@@ -339,6 +353,15 @@ async def test_webhook_fuzz(
             assert fired_again == []
         if fired:
             reached["event"] += 1
+        if parsed_deep:
+            # Read whole, by orjson or past its limit by the standard library: never refused.
+            refused = (problems.counts["not_json"], problems.counts["internal_error"])
+            assert refused == refused_before, case.depth
+            reached["deep"] += 1
+            if case.depth + 1 > ORJSON_LEVELS:  # with the push's own object
+                reached["deeper than orjson reads"] += 1
+            if fired:
+                reached["deep event"] += 1
 
     with (
         patch("custom_components.facecapture.webhook.MAX_PUSH_BYTES", MAX_BYTES),
@@ -362,5 +385,13 @@ async def test_webhook_fuzz(
     assert reached["event"] > EXAMPLES // 20, reached
     assert reached["echo"] > EXAMPLES // 4, reached
     assert reached["no echo"] > EXAMPLES // 20, reached
+    # Deep nesting reached the parser, on both of its paths, and usable deep pushes fired.
+    assert reached["deep"] > EXAMPLES // 40, reached
+    assert reached["deeper than orjson reads"] > EXAMPLES // 100, reached
+    assert reached["deep event"] > 0, reached
+    # ORJSON_LEVELS is orjson's limit: the standard library's path above is really reached.
+    orjson.loads(b"[" * ORJSON_LEVELS + b"]" * ORJSON_LEVELS)
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(b"[" * (ORJSON_LEVELS + 1) + b"]" * (ORJSON_LEVELS + 1))
     # Nothing escaped: no error and no traceback in the log, from any logger.
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

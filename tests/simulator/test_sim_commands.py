@@ -16,7 +16,7 @@ from simulator.images import image_format
 
 from .sim_helpers import Call, fast_simulator, jpeg_b64, png_b64, post_json, wav_bytes
 
-# The vendored copy of shared/protocol (tests/api/test_command_coverage.py checks it is the same).
+# The vendored copy of shared/protocol (tests/api/test_command_coverage.py checks its digest).
 DOCUMENT = Path(__file__).resolve().parents[1] / "fixtures/protocol/face-capture-http-api.txt"
 
 

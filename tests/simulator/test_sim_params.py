@@ -4,32 +4,31 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 
 from simulator import Simulator
 from simulator.state import default_app_params
+from tests.vendored import vendored
 
 from .sim_helpers import Call, fast_simulator, post_json
 
-# The vendor tool's `update app params` sample, vendored from shared/vendor-samples.
-VENDOR_SAMPLE = (
-    Path(__file__).resolve().parents[1]
-    / "fixtures/vendor-samples/protocol-tester-update-app-params.json"
-)
-SHARED_VENDOR = (
-    Path(__file__).resolve().parents[3] / "shared/vendor-samples/protocol-tester-commands-en.json"
-)
+# The vendor's protocol tester: every command it sends, by section.
+VENDOR_TOOL = "vendor-samples/protocol-tester-commands-en.json"
+
+
+def vendor_sample() -> dict[str, Any]:
+    """The tester's own `update app params` request, read from its vendored commands file."""
+    tool = json.loads(vendored(VENDOR_TOOL).read_text(encoding="utf-8"))
+    sample: dict[str, Any] = tool["Device Parameters"]["update app params"]
+    return sample
 
 
 def test_vendored_sample_is_the_vendor_tools() -> None:
-    """The copy is the tool's sample where shared/ is beside us; in any checkout it is one."""
-    sample = json.loads(VENDOR_SAMPLE.read_text())
-    if SHARED_VENDOR.exists():
-        tool = json.loads(SHARED_VENDOR.read_text())
-        assert sample == tool["Device Parameters"]["update app params"]
+    """The sample is the tester's `update app params`, whole, as copied (its recorded digest)."""
+    sample = vendor_sample()
     assert sample["cmd"] == "update app params"
     assert {"face", "gate_control", "upload_info", "auth"} <= set(sample)
 
@@ -93,8 +92,7 @@ async def test_update_app_params_accepts_spaced_derep_timeout(sim: Simulator, ca
 
 
 async def test_update_app_params_vendor_sample_is_accepted(sim: Simulator, call: Call) -> None:
-    sample = json.loads(VENDOR_SAMPLE.read_text())
-    body = {k: v for k, v in sample.items() if k != "cmd"}
+    body = {k: v for k, v in vendor_sample().items() if k != "cmd"}
     reply = await call("update app params", **body)
     assert reply["code"] == 0, reply
     assert sim.state.app_params["face"]["card"]["temp_user_duration"] == 3600

@@ -20,7 +20,7 @@ from simulator.pusher import target_url, upload_url
 
 from .sim_helpers import Call, Receiver, fast_simulator, jpeg_b64, post_json, valid_ack, wait_for
 
-# The vendored copy of shared/vendor-samples (tests/api/test_push.py checks it is the same).
+# The vendored copy of shared/vendor-samples (tests/api/test_push.py checks its digest).
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures/pushes/real-device-face-push-v0.42.json"
 
 
