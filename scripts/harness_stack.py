@@ -11,7 +11,7 @@ from typing import Any, Self
 
 import aiohttp
 from harness_clients import HassClient, SimulatorClient, _json_request, login
-from harness_config import LOCALHOST, write_config_dir
+from harness_config import DOMAIN, LOCALHOST, write_config_dir
 from harness_processes import (
     ManagedProcess,
     create_user,
@@ -20,6 +20,9 @@ from harness_processes import (
     simulator_process,
 )
 from harness_waiting import HarnessError, wait_until
+
+DEPRECATION_REPORT = f"Detected that custom integration '{DOMAIN}'"
+"""How each of Home Assistant's reports of a deprecated call by the integration begins."""
 
 
 @dataclass
@@ -87,6 +90,17 @@ class FaceCaptureStack:
             f"---- end of {process.log_path} ({process.name}) ----\n{process.tail(lines)}"
             for process in self.processes
         )
+
+    def deprecation_reports(self) -> list[str]:
+        """Home Assistant's reports of a deprecated call by this integration, from its whole log.
+
+        Home Assistant logs them as "Detected that custom integration 'facecapture' ..." (its
+        ``helpers.frame.report_usage``), once per call site.
+        """
+        if self.hass_process is None or not self.hass_process.log_path.exists():
+            return []
+        text = self.hass_process.log_path.read_text(encoding="utf-8", errors="replace")
+        return [line for line in text.splitlines() if DEPRECATION_REPORT in line]
 
     def entity_id(self, domain: str, key: str) -> str:
         """The entity id of this terminal's ``domain`` entity with translation key ``key``."""

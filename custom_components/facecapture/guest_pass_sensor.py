@@ -12,9 +12,7 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.core import callback
-from homeassistant.helpers import device_registry as dr
 
-from .const import DOMAIN
 from .entity import FaceCaptureEntity
 from .guest_passes import guest_passes
 
@@ -34,10 +32,9 @@ class GuestPassCountSensor(FaceCaptureEntity, SensorEntity):
     async def async_added_to_hass(self) -> None:
         """Follow the installation's passes."""
         await super().async_added_to_hass()
-        device = dr.async_get(self.hass).async_get_device(
-            identifiers={(DOMAIN, self.entry.runtime_data.serial)}
-        )
-        self._device_id = device.id if device else None
+        # The terminal's device, as the entity registry linked it (no lookup by identifier: from
+        # 2026.8 identifiers are unique per config entry only, and the old lookup is deprecated).
+        self._device_id = self.registry_entry.device_id if self.registry_entry else None
         self.async_on_remove(guest_passes(self.hass).async_add_listener(self._passes_changed))
 
     @callback

@@ -25,7 +25,8 @@ import hmac
 import secrets
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
@@ -393,6 +394,13 @@ async def async_setup_guest_passes(hass: HomeAssistant) -> GuestPasses:
     passes = GuestPasses(hass)
     await passes.async_load()
     hass.data[DATA_GUEST_PASSES] = passes
+
+    @callback
+    def _stop(event: Event) -> None:
+        passes.async_shutdown()
+
+    # The boundary timer is the installation's, not an entry's: it stops with Home Assistant.
+    hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _stop)
     return passes
 
 

@@ -11,18 +11,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from homeassistant import const as ha_const
 from homeassistant.components.sensor import SensorEntity, SensorEntityDescription
-from homeassistant.const import PERCENTAGE, EntityCategory
+from homeassistant.const import EntityCategory
 from homeassistant.core import callback
 
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureEntity
 from .household import Household, SyncProgress
 
+# A percentage is UnitOfRatio.PERCENTAGE from 2026.7 on, the PERCENTAGE constant before.
+_RATIO = getattr(ha_const, "UnitOfRatio", None)
+PERCENT: str = _RATIO.PERCENTAGE if _RATIO is not None else ha_const.PERCENTAGE
+
 PERSON_SYNC = SensorEntityDescription(
     key="person_sync",
     translation_key="person_sync",
-    native_unit_of_measurement=PERCENTAGE,
+    native_unit_of_measurement=PERCENT,
     entity_category=EntityCategory.DIAGNOSTIC,
 )
 

@@ -9,8 +9,6 @@ included, goes through the queue the terminal fetches from. Deselect with ``-m "
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from hass_harness import EVENT_FACE, FaceCaptureStack, wait_until
@@ -22,12 +20,9 @@ DEADLINE = 30.0
 
 
 @pytest.fixture
-async def stack(tmp_path: Path, socket_enabled: None) -> AsyncIterator[FaceCaptureStack]:
-    """Home Assistant and the simulator, the terminal added as a configuration client."""
-    async with FaceCaptureStack(
-        tmp_path / "config", startup_timeout=60, config_client=True
-    ) as started:
-        yield started
+def stack_options() -> dict[str, Any]:
+    """The terminal added as a configuration client."""
+    return {"config_client": True}
 
 
 async def test_face_opens_the_gate_through_the_queue(stack: FaceCaptureStack) -> None:

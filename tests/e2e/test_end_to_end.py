@@ -7,8 +7,6 @@ observed as a bus event (websocket) and as entity states (REST). Deselect with `
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from hass_harness import EVENT_FACE, FaceCaptureStack
@@ -17,13 +15,6 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 DEADLINE = 30.0
-
-
-@pytest.fixture
-async def stack(tmp_path: Path, socket_enabled: None) -> AsyncIterator[FaceCaptureStack]:
-    """Home Assistant and the simulator on free ports, the terminal added; both stopped after."""
-    async with FaceCaptureStack(tmp_path / "config", startup_timeout=60) as started:
-        yield started
 
 
 async def test_recognised_face_reaches_home_assistant(stack: FaceCaptureStack) -> None:

@@ -7,8 +7,6 @@ to "The terminal", it gets its own mode again. Deselect with ``-m "not e2e"``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from hass_harness import FaceCaptureStack, wait_until
@@ -28,13 +26,6 @@ POLICY = {
     "access_deadline": 1.0,
     "access_fallback": "deny",
 }
-
-
-@pytest.fixture
-async def stack(tmp_path: Path, socket_enabled: None) -> AsyncIterator[FaceCaptureStack]:
-    """Home Assistant and the simulator on free ports, the terminal added; both stopped after."""
-    async with FaceCaptureStack(tmp_path / "config", startup_timeout=60) as started:
-        yield started
 
 
 async def _options(stack: FaceCaptureStack, *steps: dict[str, Any]) -> dict[str, Any]:

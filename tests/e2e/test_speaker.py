@@ -8,7 +8,6 @@ separate process) logs the WAV it accepted. A built-in sound and the volume go t
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 import subprocess
 from typing import Any
 
@@ -23,14 +22,7 @@ SECONDS = 2.5
 
 
 @pytest.fixture
-async def stack(tmp_path: Path, socket_enabled: None) -> AsyncIterator[FaceCaptureStack]:
-    """Home Assistant and the simulator on free ports, the terminal added; both stopped after."""
-    async with FaceCaptureStack(tmp_path / "config", startup_timeout=60) as started:
-        yield started
-
-
-@pytest.fixture
-async def mp3_server(socket_enabled: None) -> AsyncIterator[TestServer]:
+async def mp3_server() -> AsyncIterator[TestServer]:
     """A web server on 127.0.0.1 with a 2.5 s stereo MP3 made by ffmpeg."""
     mp3 = subprocess.run(
         [

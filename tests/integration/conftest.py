@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 from homeassistant.const import CONF_HOST, CONF_PORT, Platform
 from homeassistant.core import Event, HomeAssistant
@@ -15,7 +16,6 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
@@ -39,6 +39,7 @@ from custom_components.facecapture.const import (
 from simulator import Simulator
 
 from .common import SERIAL, setup_platform
+from .snapshot_format import SnapshotExtension
 
 WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 CONFIG_WEBHOOK_ID = "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfc0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
@@ -51,13 +52,30 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
+def aiohttp_client(aiohttp_client: ClientSessionGenerator) -> ClientSessionGenerator:
+    """Test clients of Home Assistant's app that leave its router open, as Home Assistant does.
+
+    A running Home Assistant registers views after its server started (webhook, media_source, an
+    entry set up later: http/server.py keeps the router from freezing). The test plugin means to
+    do the same, but with pytest-aiohttp 1.1 its aiohttp_client fixture is not the one that runs,
+    and aiohttp freezes the router when the test server starts.
+    """
+
+    async def client(app: web.Application, /, **kwargs: Any) -> TestClient:
+        app._router.freeze = lambda: None  # type: ignore[method-assign]
+        return await aiohttp_client(app, **kwargs)
+
+    return client
+
+
+@pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots in Home Assistant's format (snapshots/*.ambr), as the test plugin means them.
+    """Snapshots in Home Assistant's format (snapshots/*.ambr), the same on every version.
 
     With pytest 9 and the plugin 0.13.375 syrupy's own fixture is the one that runs (repr() into
-    __snapshots__/); choosing the extension here gives the same snapshots on every leg.
+    __snapshots__/); the extension is chosen here, with what differs between versions left out.
     """
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+    return snapshot.use_extension(SnapshotExtension)
 
 
 @pytest.fixture
@@ -155,11 +173,6 @@ def entry_options() -> dict[str, object]:
 async def ha_server(hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator) -> TestClient:
     """Home Assistant's real HTTP stack, on a real port of 127.0.0.1 (one per test)."""
     assert await async_setup_component(hass, "http", {})
-    # A running Home Assistant keeps its router open for views registered later (webhook, an
-    # entry set up after start: http/server.py does the same). The test plugin means to do this
-    # too, but with pytest-aiohttp 1.1 its aiohttp_client fixture is not the one that runs, and
-    # aiohttp freezes the router when the test server starts.
-    hass.http.app._router.freeze = lambda: None  # type: ignore[method-assign]
     return await hass_client_no_auth()
 
 

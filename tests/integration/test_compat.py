@@ -1,9 +1,10 @@
 """Forward compatibility: every action and device trigger with the device registry of 2026.8+.
 
 From Home Assistant 2026.8 a device belongs to one config entry, ``DeviceEntry.config_entry_id``;
-``config_entries`` warns from 2026.10 and is gone in 2027.10. The tests here hand the
-integration devices that have ``config_entry_id`` and no ``config_entries`` at all, as a later
-release will, and run every action and every device trigger against the simulator.
+``config_entries`` warns from 2026.10 (the test plugin turns that into an error) and is gone in
+2027.10. The tests here hand the integration devices that have ``config_entry_id`` and no
+``config_entries`` at all, as 2027.10 will, and run every action and every device trigger against
+the simulator, on every version the suite runs on.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from custom_components.facecapture import device_trigger, helpers
 from custom_components.facecapture.services import ACTIONS
 from simulator import Simulator
 
-from .common import call_action, make_jpeg, terminal_device_id
+from .common import call_action, make_jpeg, terminal_device, terminal_device_id
 from .test_device_trigger import ALL_TYPES, _automations, _capture, _fired, _trigger
 
 DEPRECATED = frozenset({"config_entries", "config_entries_subentries", "primary_config_entry"})
@@ -36,9 +37,12 @@ class SingleEntryDevice:
 
     @property
     def config_entry_id(self) -> str:
-        """The device's one config entry."""
+        """The device's one config entry (2026.2's devices hold it in a set of one)."""
         self._reads.append(self._device.id)
-        (entry_id,) = self._device.config_entries
+        entry_id = getattr(self._device, "config_entry_id", None)
+        if entry_id is None:
+            (entry_id,) = self._device.config_entries
+        assert isinstance(entry_id, str)
         return entry_id
 
     def __getattr__(self, name: str) -> Any:
@@ -74,21 +78,28 @@ def single_entry_devices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return reads
 
 
-def test_fake_device_has_no_config_entries() -> None:
+async def test_fake_device_has_no_config_entries(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
     """The stand-in really lacks the deprecated properties (or the tests below prove nothing)."""
-    device = SingleEntryDevice(dr.DeviceEntry(config_entries={"abc"}), [])
-    assert device.config_entry_id == "abc"
+    device = SingleEntryDevice(terminal_device(hass), [])
+    assert device.config_entry_id == init_integration.entry_id
     for name in DEPRECATED:
         assert not hasattr(device, name)
 
 
 def test_config_entry_ids_of_each_kind_of_device() -> None:
     """2026.8+ devices give their one entry; 2026.2 devices and composite ones their set."""
-    old = dr.DeviceEntry(config_entries={"a", "b"})
-    assert sorted(helpers.device_config_entry_ids(old)) == ["a", "b"]
-    assert helpers.device_config_entry_ids(
-        SingleEntryDevice(old.__class__(config_entries={"c"}), [])
-    ) == ("c",)
+
+    class Old:  # 2026.2: only the set
+        config_entries = frozenset({"a", "b"})
+
+    class New:  # 2026.8+
+        config_entry_id = "c"
+        is_composite_device = False
+
+    assert sorted(helpers.device_config_entry_ids(Old())) == ["a", "b"]  # type: ignore[arg-type]
+    assert helpers.device_config_entry_ids(New()) == ("c",)  # type: ignore[arg-type]
 
     class Orphan:
         config_entry_id = None

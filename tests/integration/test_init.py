@@ -197,20 +197,17 @@ async def test_device_lookup_prefers_the_scoped_registry_method(
 ) -> None:
     """Where Home Assistant has the entry-scoped lookup (2026.8+), the tests' helper uses it."""
     registry = dr.async_get(hass)
-    original = registry.async_get_device
+    scoped = getattr(registry, "async_get_device_by_identifier", None)
     calls: list[tuple[tuple[str, str], str]] = []
+    if scoped is not None:
 
-    def by_identifier(identifier: tuple[str, str], config_entry_id: str) -> dr.DeviceEntry | None:
-        calls.append((identifier, config_entry_id))
-        return original(identifiers={identifier})
+        def spy(identifier: tuple[str, str], config_entry_id: str) -> dr.DeviceEntry | None:
+            calls.append((identifier, config_entry_id))
+            return scoped(identifier, config_entry_id)  # type: ignore[no-any-return]
 
-    def unscoped(**kwargs: object) -> None:
-        raise AssertionError("the deprecated lookup was used")
-
-    monkeypatch.setattr(registry, "async_get_device_by_identifier", by_identifier, raising=False)
-    monkeypatch.setattr(registry, "async_get_device", unscoped)
+        monkeypatch.setattr(registry, "async_get_device_by_identifier", spy)
     assert terminal_device(hass).serial_number == SERIAL
-    assert calls == [((DOMAIN, SERIAL), init_integration.entry_id)]
+    assert calls == ([((DOMAIN, SERIAL), init_integration.entry_id)] if scoped else [])
 
 
 @pytest.mark.parametrize(

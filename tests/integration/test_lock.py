@@ -32,6 +32,12 @@ from simulator import Simulator
 
 from .common import entity_id_of, setup_platform
 
+# The simulator shares the event loop, whose clock the test plugin freezes with freezegun: frozen
+# from the start of each test (before the simulator and the entry; frozen later, the clock would
+# jump by years under running requests and fire their timeouts), and ticking, so that the
+# simulator's own waits end. The tests still move it on with freezer.tick().
+pytestmark = pytest.mark.freeze_time(tick=True)
+
 
 def lock_id(entity_registry: er.EntityRegistry, key: str = "gate") -> str:
     """The entity id of a relay's lock, whatever the translations name it."""
