@@ -242,6 +242,12 @@ async def _follow(stack: FaceCaptureStack) -> None:
                 print(_describe_capture(event), flush=True)
 
 
+def _fail_on_deprecation_reports(stack: FaceCaptureStack) -> None:
+    """Raise if Home Assistant reported a deprecated call by the integration."""
+    if reports := stack.deprecation_reports():
+        raise HarnessError("Home Assistant reported deprecated calls:\n" + "\n".join(reports))
+
+
 def _demo_places(args: argparse.Namespace) -> tuple[Path, int, int]:
     """Where the demo runs: ``.demo/`` on 8123 and 8000, or, for a check, a place of its own.
 
@@ -287,16 +293,18 @@ async def demo(args: argparse.Namespace) -> int:
     try:
         async with stack:
             print(_banner(stack, check=args.check), flush=True)
-            if args.check:
-                await _check(stack, args.timeout)
-                passed = True
-                return 0
-            await _follow(stack)
+            if not args.check:
+                await _follow(stack)  # until Ctrl-C
+            await _check(stack, args.timeout)
+        # Read after the stop, so that what shutting down reports is counted too.
+        _fail_on_deprecation_reports(stack)
     except HarnessError as err:
         print(f"demo: FAILED: {err}", file=sys.stderr)
         if args.check:
             print(f"demo: the check's logs are in {config_dir}", file=sys.stderr)
         return 1
+    else:
+        passed = True
     finally:
         print("demo: stopped Home Assistant and the simulator", flush=True)
         if passed and args.dir is None:
