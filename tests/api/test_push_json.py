@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
+import random
 from typing import Any
 from unittest.mock import patch
 
@@ -22,8 +22,10 @@ from custom_components.facecapture.api.push_json import (
     media_as_text,
 )
 
-PICTURE = base64.b64encode(os.urandom(3 * MIN_CUT_BYTES)).decode()
-CLOSEUP = base64.b64encode(os.urandom(2 * MIN_CUT_BYTES)).decode()
+# Fixed bytes: the bodies name parametrized tests, which every pytest-xdist worker must collect
+# alike.
+PICTURE = base64.b64encode(random.Random(1).randbytes(3 * MIN_CUT_BYTES)).decode()
+CLOSEUP = base64.b64encode(random.Random(2).randbytes(2 * MIN_CUT_BYTES)).decode()
 SERIAL = "0123E4-FB5BFC-9186EE"
 
 
