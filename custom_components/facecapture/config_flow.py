@@ -398,6 +398,9 @@ class FaceCaptureOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="access",
             data_schema=self.add_suggested_values_to_schema(_access_schema(options), dict(options)),
+            # The screen texts' help shows the {name} they take: a brace in strings.json is a
+            # placeholder to the frontend, so the literal comes in as one.
+            description_placeholders={"name": "{name}"},
         )
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
