@@ -39,7 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--rate", type=float, default=0.0, help="automatic captures per minute")
     parser.add_argument("--has-4g", action="store_true", help="fit a 4G module")
-    parser.add_argument("--persons", type=int, default=0, help="pre-register N demo persons")
+    parser.add_argument(
+        "--persons", type=int, default=0, help="pre-register N demo persons, each with a portrait"
+    )
     parser.add_argument("--resend-interval", type=float, default=5.0, help="push resend seconds")
     parser.add_argument("--reboot-seconds", type=float, default=3.0, help="reboot outage seconds")
     parser.add_argument(
@@ -65,8 +67,8 @@ async def run(args: argparse.Namespace) -> None:
         heartbeat_interval=args.heartbeat_interval,
         seed=args.seed,
     )
-    for _ in range(args.persons):
-        sim.add_person()
+    # The persons a user finds on a terminal have faces: the media browser shows them.
+    sim.add_persons(args.persons, photo=True)
     if args.push_url:
         sim.set_push_target(args.push_url)
     if args.config_url:

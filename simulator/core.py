@@ -242,14 +242,16 @@ class Simulator:
         """Make the next request of ``cmd`` answer ``code`` (queued: call again for more)."""
         self.state.forced.setdefault(cmd, deque()).append((code, desc))
 
-    def add_person(self, person_id: str | None = None, name: str | None = None) -> dict[str, Any]:
-        """Register a demo person without an image."""
-        return self.state.add_demo_person(person_id, name)
+    def add_person(
+        self, person_id: str | None = None, name: str | None = None, *, photo: bool = False
+    ) -> dict[str, Any]:
+        """Register a demo person, without an image unless ``photo`` (a drawn portrait)."""
+        return self.state.add_demo_person(person_id, name, photo=photo)
 
-    def add_persons(self, count: int) -> None:
-        """Register ``count`` demo persons without images (``demo-N``, first names)."""
+    def add_persons(self, count: int, *, photo: bool = False) -> None:
+        """Register ``count`` demo persons (``demo-N``, first names), with portraits if ``photo``."""
         for _ in range(count):
-            self.state.add_demo_person()
+            self.state.add_demo_person(photo=photo)
 
     async def capture(
         self,

@@ -13,7 +13,7 @@ import random
 from typing import Any
 
 from .clock import Clock
-from .images import picture
+from .images import b64, picture, portrait
 
 PROTOCOL_VERSION = "0.42"
 DEFAULT_SERIAL = "0123E4-FB5BFC-9186EE"
@@ -305,9 +305,9 @@ class DeviceState:
         return person
 
     def add_demo_person(
-        self, person_id: str | None = None, name: str | None = None
+        self, person_id: str | None = None, name: str | None = None, *, photo: bool = False
     ) -> dict[str, Any]:
-        """Register a demo person without an image (id ``demo-N``, a first name)."""
+        """Register a demo person (id ``demo-N``, a first name), with a drawn portrait if ``photo``."""
         index = len(self.persons)
         if person_id is None:
             person_id = f"demo-{index + 1}"
@@ -317,7 +317,10 @@ class DeviceState:
         if name is None:
             base = DEMO_NAMES[index % len(DEMO_NAMES)]
             name = base if index < len(DEMO_NAMES) else f"{base} {index // len(DEMO_NAMES) + 1}"
-        person = self.new_person(person_id, name=name)
+        fields: dict[str, Any] = {"name": name}
+        if photo:
+            fields.update(image=b64(portrait(240, self.rng)), image_format="jpg")
+        person = self.new_person(person_id, **fields)
         self.persons[person_id] = person
         return person
 

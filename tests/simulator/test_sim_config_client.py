@@ -150,7 +150,10 @@ async def test_asks_again_at_once_after_any_reply(receiver: Receiver, reply: Any
         count = sim.config_client.requests_between(start, time.monotonic())
     finally:
         await sim.stop()
-    assert count >= 20, f"{count} requests in 0.5 s"
+    # Waiting its 5 s retry interval after a reply, it would ask once at most in this half second;
+    # asking again at once, it asks as fast as the loopback answers (dozens of times, fewer on a
+    # busy machine).
+    assert count >= 5, f"{count} requests in 0.5 s"
 
 
 async def test_no_reply_in_time_asks_again_at_once(receiver: Receiver) -> None:
