@@ -12,6 +12,7 @@ import shutil
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "facecapture"
+BLUEPRINTS = ROOT / "blueprints" / "automation" / "facecapture"
 DOMAIN = "facecapture"
 EVENT_FACE = "facecapture_face"
 LOCALHOST = "127.0.0.1"
@@ -37,7 +38,7 @@ def write_config_dir(
     copy_integration: bool = False,
     recorder: bool = False,
 ) -> None:
-    """Write configuration.yaml, onboarding done and the integration into ``config_dir``.
+    """Write configuration.yaml, onboarding done, blueprints and the integration into ``config_dir``.
 
     ``frontend=True`` needs the home-assistant-frontend package (``scripts/setup --demo``).
     ``recorder=True`` keeps every bus event in ``home-assistant_v2.db`` (the soak counts them).
@@ -58,7 +59,9 @@ def write_config_dir(
         "api:",
         "config:",
         "webhook:",
-        "automation: []",
+        # As a new installation has them: what the UI saves is loaded again.
+        "automation: !include automations.yaml",
+        "script: !include scripts.yaml",
         "logger:",
         f"  default: {log_level}",
         "  logs:",
@@ -75,6 +78,15 @@ def write_config_dir(
         if recorder:
             lines += ["recorder:"]
     (config_dir / "configuration.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    for included, empty in (("automations.yaml", "[]\n"), ("scripts.yaml", "{}\n")):
+        if not (config_dir / included).exists():
+            (config_dir / included).write_text(empty, encoding="utf-8")
+    # The project's blueprints, as importing them from GitHub would place them.
+    blueprints = config_dir / "blueprints" / "automation" / DOMAIN
+    blueprints.mkdir(parents=True, exist_ok=True)
+    for blueprint in BLUEPRINTS.glob("*.yaml"):
+        shutil.copyfile(blueprint, blueprints / blueprint.name)
 
     storage = config_dir / ".storage"
     storage.mkdir(exist_ok=True)

@@ -37,6 +37,7 @@ import time
 from typing import Any
 
 import aiohttp
+import demo_dashboard
 from harness_clients import (
     JSON,
     EventPredicate,
@@ -223,6 +224,10 @@ async def _check(stack: FaceCaptureStack, timeout: float) -> None:
         if DOMAIN not in domains:
             raise HarnessError(f"no {DOMAIN} actions in /api/services")
         await stack.client.request("GET", "/api/logbook", expect=(200,))
+        async with stack.client.websocket() as ws:
+            shown = await ws.command({"type": "lovelace/config"})
+        if shown != demo_dashboard.dashboard(str(stack.entry.get("title")), stack.entity_id):
+            raise HarnessError(f"the default dashboard is not the door's: {shown}")
     data = event["data"]
     print(
         f"OK: {EVENT_FACE} ({data.get('result')}, "
@@ -292,6 +297,8 @@ async def demo(args: argparse.Namespace) -> int:
     passed = False
     try:
         async with stack:
+            # The first page after logging in shows the door (README: A dashboard for the door).
+            await demo_dashboard.install(stack, str(stack.entry.get("title") or "Door"))
             print(_banner(stack, check=args.check), flush=True)
             if not args.check:
                 await _follow(stack)  # until Ctrl-C

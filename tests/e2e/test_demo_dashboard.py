@@ -1,0 +1,44 @@
+"""The README's dashboard is the one the demo installs (no process is started here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import re
+
+import demo_dashboard
+import yaml
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+# The demo terminal's entity ids, as the demo's banner lists them.
+DEMO_IDS = {
+    demo_dashboard.LAST_FACE: "camera.entrance_last_face",
+    demo_dashboard.LAST_PERSON: "sensor.entrance_last_recognized_person",
+    demo_dashboard.LAST_CAPTURE: "sensor.entrance_last_capture",
+    demo_dashboard.LAST_DECISION: "sensor.entrance_last_access_decision",
+    demo_dashboard.LAST_TEMPERATURE: "sensor.entrance_last_body_temperature",
+    demo_dashboard.GATE: "lock.entrance",
+    demo_dashboard.SPEAKER: "media_player.entrance_speaker",
+}
+
+
+def _readme_dashboard() -> object:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("### A dashboard for the door") :]
+    (block,) = re.findall(r"```yaml\n(.*?)```", section[: section.index("\n### ", 10)], re.S)
+    return yaml.safe_load(block)
+
+
+def test_readme_shows_the_demos_dashboard() -> None:
+    built = demo_dashboard.dashboard("Entrance", lambda domain, key: DEMO_IDS[domain, key])
+    assert _readme_dashboard() == built
+
+
+def test_every_entity_it_shows_is_named() -> None:
+    cards = demo_dashboard.dashboard("Entrance", lambda domain, key: DEMO_IDS[domain, key])[
+        "views"
+    ][0]["cards"]
+    shown = {card.get("entity") for card in cards} | {
+        entity for card in cards for entity in card.get("entities", ())
+    }
+    assert shown - {None} == set(DEMO_IDS.values())
