@@ -16,7 +16,7 @@ DEMO_IDS = {
     demo_dashboard.LAST_PERSON: "sensor.entrance_last_recognized_person",
     demo_dashboard.LAST_CAPTURE: "sensor.entrance_last_capture",
     demo_dashboard.LAST_DECISION: "sensor.entrance_last_access_decision",
-    demo_dashboard.LAST_TEMPERATURE: "sensor.entrance_last_body_temperature",
+    demo_dashboard.LAST_TEMPERATURE: "sensor.entrance_last_measurement",
     demo_dashboard.GATE: "lock.entrance",
     demo_dashboard.SPEAKER: "media_player.entrance_speaker",
 }

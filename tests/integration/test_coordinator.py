@@ -72,7 +72,7 @@ async def test_auth_lost_starts_reauth(
 
 PUSH_ENTITIES = (
     "sensor.front_gate_last_recognized_person",
-    "sensor.front_gate_last_body_temperature",
+    "sensor.front_gate_last_measurement",
     "binary_sensor.front_gate_mask_worn",
     "binary_sensor.front_gate_fever",
     "camera.front_gate_last_face",

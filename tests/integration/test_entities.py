@@ -89,7 +89,7 @@ async def test_states_after_capture(
         for entity_id in (
             "event.front_gate_face",
             "sensor.front_gate_last_recognized_person",
-            "sensor.front_gate_last_body_temperature",
+            "sensor.front_gate_last_measurement",
             "sensor.front_gate_last_capture",
             "binary_sensor.front_gate_mask_worn",
             "binary_sensor.front_gate_fever",

@@ -47,7 +47,7 @@ async def test_simulator_push_reaches_home_assistant(
     assert len(simulator.acks) == 1
     assert simulator.state.records[-1]["upload_state"] == 1
     assert hass.states.get("sensor.front_gate_last_recognized_person").state == "Alice"
-    assert float(hass.states.get("sensor.front_gate_last_body_temperature").state) == pytest.approx(
+    assert float(hass.states.get("sensor.front_gate_last_measurement").state) == pytest.approx(
         36.7
     )
     assert hass.states.get("binary_sensor.front_gate_mask_worn").state == "on"
