@@ -47,9 +47,7 @@ async def test_simulator_push_reaches_home_assistant(
     assert len(simulator.acks) == 1
     assert simulator.state.records[-1]["upload_state"] == 1
     assert hass.states.get("sensor.front_gate_last_recognized_person").state == "Alice"
-    assert float(hass.states.get("sensor.front_gate_last_measurement").state) == pytest.approx(
-        36.7
-    )
+    assert float(hass.states.get("sensor.front_gate_last_measurement").state) == pytest.approx(36.7)
     assert hass.states.get("binary_sensor.front_gate_mask_worn").state == "on"
     assert hass.states.get("binary_sensor.front_gate_fever").state == "off"
     picture = await async_get_image(hass, "camera.front_gate_last_face")
