@@ -25,7 +25,8 @@ therefore checked as the issue set it relative to the bare server: hass's p99 at
 (1.92) times the bare server's p99 in the same round. The absolute figure is printed beside it,
 and so is the p99 of each server with a single sender, where no push waits for another.
 
-Run with ``bash scripts/bench -k throughput``; the numbers are printed.
+It runs on the release leg (the newest Home Assistant release):
+``bash scripts/bench -k throughput``; the numbers are printed.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ from hass_harness import FaceCaptureStack, ManagedProcess, free_port, wait_until
 from PIL import Image
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
+BARE_SERVER = Path(__file__).resolve().parent / "bare_ack_server.py"
 PUSHES = ROOT / "tests" / "fixtures" / "pushes"
 PUSH_BYTES = 512 * 1024
 SENDERS = 4
@@ -277,7 +279,7 @@ def rss_mb(pid: int) -> float:
 
 
 @pytest.fixture
-async def stack(tmp_path: Path, socket_enabled: None) -> AsyncIterator[FaceCaptureStack]:
+async def stack(tmp_path: Path) -> AsyncIterator[FaceCaptureStack]:
     """A real ``hass`` with the simulated terminal added (it points the terminal at itself)."""
     async with FaceCaptureStack(
         tmp_path / "config", startup_timeout=90, log_level="warning"
@@ -286,12 +288,12 @@ async def stack(tmp_path: Path, socket_enabled: None) -> AsyncIterator[FaceCaptu
 
 
 @pytest.fixture
-async def bare(tmp_path: Path, socket_enabled: None) -> AsyncIterator[Server]:
+async def bare(tmp_path: Path) -> AsyncIterator[Server]:
     """The bare ACK server as a process of its own."""
     port = free_port()
     process = ManagedProcess(
         "bare ACK server",
-        [sys.executable, str(ROOT / "benchmarks" / "bare_ack_server.py"), str(port)],
+        [sys.executable, str(BARE_SERVER), str(port)],
         log_path=tmp_path / "bare.log",
     )
     process.start()

@@ -22,7 +22,7 @@ import pytest
 from custom_components.facecapture.api.push import parse_push
 from tests.integration.conftest import SERIAL, WEBHOOK_ID
 
-PUSHES = Path(__file__).parents[1] / "tests" / "fixtures" / "pushes"
+PUSHES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "pushes"
 ROUNDS = 300
 P99_TARGET_MS = 50.0
 

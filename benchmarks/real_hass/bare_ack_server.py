@@ -4,7 +4,7 @@ It reads the body, parses it with orjson and answers the ACK echoing ``sequence_
 ``cap_time``: the least any server can do for a push. ``test_push_throughput.py`` runs it as a
 process of its own next to a real ``hass`` and loads both the same way, in the same run.
 
-    .venvs/release/bin/python benchmarks/bare_ack_server.py PORT
+    .venvs/release/bin/python benchmarks/real_hass/bare_ack_server.py PORT
 """
 
 from __future__ import annotations
