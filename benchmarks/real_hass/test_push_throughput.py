@@ -13,17 +13,15 @@ rounds counts. The ratio of each server's best round, which may come from differ
 so from different conditions, is printed beside it, and so is the CPU time each server spent
 per push.
 
-Targets (issue "The push path"):
-- catch-up pushes (``is_realtime: 0``, bus event only): >= 0.85x the bare throughput, p99 <= 5 ms;
-- real-time pushes (entities updating): >= 0.5x the bare throughput;
+Targets (issue "The push path", as measured side by side on Home Assistant 2026.11.0):
+- catch-up pushes (``is_realtime: 0``, bus event only): >= 0.95x the bare throughput;
+- real-time pushes (entities updating): >= 0.9x the bare throughput;
+- catch-up p99 push -> ACK with 4 senders: <= 1.25x the bare server's p99, both from the round
+  whose throughput ratio counts. With 4 senders in flight a server's mean latency is
+  4 / its throughput (Little's law): the pushes queue, and on this machine the bare server's own
+  p99 passes 5 ms, so the bound is relative;
+- catch-up p99 with a single sender, where no push waits for another: <= 5 ms;
 - resident memory of ``hass`` grows by <= 5 MB over 20,000 pushes after a warm-up of 1,000.
-
-The 5 ms p99 was set where the bare server's own p99 was 2.6 ms. With 4 senders in flight a
-server's mean latency is 4 / its throughput (Little's law), so on a machine where the bare server
-manages 850 pushes/s its mean alone is 4.7 ms and its p99 often passes 5 ms. The bound is
-therefore checked as the issue set it relative to the bare server: hass's p99 at most 5 / 2.6
-(1.92) times the bare server's p99 in the same round. The absolute figure is printed beside it,
-and so is the p99 of each server with a single sender, where no push waits for another.
 
 It runs on the release leg (the newest Home Assistant release):
 ``bash scripts/bench -k throughput``; the numbers are printed.
@@ -63,12 +61,11 @@ SINGLE_PUSHES = 500
 ROUNDS = 2
 MEMORY_WARMUP = 1000
 MEMORY_PUSHES = 20_000
-CATCH_UP_RATIO = 0.85
-CATCH_UP_P99_MS = 5.0
-ISSUE_BARE_P99_MS = 2.6
-"""The bare server's p99 where the 5 ms bound was set: the bound is 5 / 2.6 of the bare p99."""
-CATCH_UP_P99_RATIO = CATCH_UP_P99_MS / ISSUE_BARE_P99_MS
-REALTIME_RATIO = 0.5
+CATCH_UP_RATIO = 0.95
+REALTIME_RATIO = 0.9
+CATCH_UP_P99_RATIO = 1.25
+"""hass's p99 with 4 senders, at most this many times the bare server's in the same round."""
+SINGLE_SENDER_P99_MS = 5.0
 MEMORY_GROWTH_MB = 5.0
 
 _SEQUENCE_MARK = b'"sequence_no":987654321'
@@ -312,6 +309,10 @@ async def bare(tmp_path: Path) -> AsyncIterator[Server]:
         await process.stop()
 
 
+def _verdict(met: bool) -> str:
+    return "met" if met else "NOT met"
+
+
 def _connector() -> aiohttp.TCPConnector:
     return aiohttp.TCPConnector(limit=SENDERS, force_close=False)
 
@@ -351,38 +352,48 @@ async def test_push_throughput(stack: FaceCaptureStack, bare: Server) -> None:
                     print(result[server.name].line(), flush=True)
                 rounds.setdefault(kind, []).append(result)
 
-        summary = {}
+        summary: dict[str, tuple[float, float]] = {}
         for kind, kind_rounds in rounds.items():
-            # Both servers of a round ran in the same seconds: their ratio is the fair one.
+            # Both servers of a round ran in the same seconds: their ratio is the fair one. The
+            # round with the best throughput ratio counts, for the throughput and the p99 alike.
             best = max(kind_rounds, key=lambda r: r["hass"].throughput / r["bare"].throughput)
             ratio = best["hass"].throughput / best["bare"].throughput
+            hass_p99, bare_p99 = best["hass"].p99_ms, best["bare"].p99_ms
             # Printed beside it: each server's best round, wherever it fell.
             bare_best = max(r["bare"].throughput for r in kind_rounds)
             hass_best = max(r["hass"].throughput for r in kind_rounds)
-            # The p99 bound, round by round against the bare server's p99 in the same round.
-            p99_round = min(kind_rounds, key=lambda r: r["hass"].p99_ms / r["bare"].p99_ms)
-            hass_p99, bare_p99 = p99_round["hass"].p99_ms, p99_round["bare"].p99_ms
-            summary[kind] = (ratio, hass_p99 / bare_p99)
+            target = CATCH_UP_RATIO if kind == "catch-up" else REALTIME_RATIO
             print(
                 f"{kind:<10} best of {ROUNDS} rounds: hass {best['hass'].throughput:.0f}/s vs "
                 f"bare {best['bare'].throughput:.0f}/s in the same round = {ratio:.2f}x "
-                f"(each server's best round: {hass_best:.0f} vs {bare_best:.0f}/s = "
-                f"{hass_best / bare_best:.2f}x)"
+                f"(target >= {target}x: {_verdict(ratio >= target)}; each server's best round: "
+                f"{hass_best:.0f} vs {bare_best:.0f}/s = {hass_best / bare_best:.2f}x)"
             )
+            p99_ratio = hass_p99 / bare_p99
+            summary[kind] = (ratio, p99_ratio)
+            bound = "no target"
+            if kind == "catch-up":
+                met = _verdict(p99_ratio <= CATCH_UP_P99_RATIO)
+                bound = f"target <= {CATCH_UP_P99_RATIO}x: {met}"
             print(
-                f"{kind:<10} p99: hass {hass_p99:.2f} ms vs bare {bare_p99:.2f} ms in the same "
-                f"round = {hass_p99 / bare_p99:.2f}x (bound {CATCH_UP_P99_RATIO:.2f}x, i.e. "
-                f"{bare_p99 * CATCH_UP_P99_RATIO:.2f} ms here; absolute {CATCH_UP_P99_MS} ms "
-                f"{'met' if hass_p99 <= CATCH_UP_P99_MS else 'not met'})"
+                f"{kind:<10} p99 in that round: hass {hass_p99:.2f} ms vs bare {bare_p99:.2f} ms "
+                f"= {p99_ratio:.2f}x ({bound})"
             )
 
-        # Without a queue: one sender, so a push waits for no other (printed, not a target).
+        # Without a queue: one sender, so a push waits for no other.
+        alone: dict[str, RoundResult] = {}
         for server in servers:
             factory = PushFactory.build(serial, realtime=False, first=next(first))
-            alone = await run_round(
+            alone[server.name] = await run_round(
                 session, server.url, factory, SINGLE_PUSHES, f"one sender {server.name}", senders=1
             )
-            print(alone.line())
+            print(alone[server.name].line())
+        single_p99 = alone["hass"].p99_ms
+        print(
+            f"catch-up   p99 with one sender: hass {single_p99:.2f} ms (target <= "
+            f"{SINGLE_SENDER_P99_MS} ms: {_verdict(single_p99 <= SINGLE_SENDER_P99_MS)}), "
+            f"bare {alone['bare'].p99_ms:.2f} ms"
+        )
 
         factory = PushFactory.build(serial, realtime=True, first=next(first))
         await run_round(session, hass_url, factory, MEMORY_WARMUP, "memory warm-up")
@@ -394,7 +405,8 @@ async def test_push_throughput(stack: FaceCaptureStack, bare: Server) -> None:
         print(memory.line())
         print(
             f"hass RSS: {before:.1f} MB after {MEMORY_WARMUP} pushes, {after:.1f} MB after "
-            f"{MEMORY_PUSHES} more: +{after - before:.1f} MB (target <= {MEMORY_GROWTH_MB} MB)"
+            f"{MEMORY_PUSHES} more: +{after - before:.1f} MB (target <= {MEMORY_GROWTH_MB} MB: "
+            f"{_verdict(after - before <= MEMORY_GROWTH_MB)})"
         )
 
     hass_log = (stack.config_dir / "hass.log").read_text(errors="replace")
@@ -402,8 +414,10 @@ async def test_push_throughput(stack: FaceCaptureStack, bare: Server) -> None:
     for kind_rounds in rounds.values():
         for result in kind_rounds:
             assert all(r.bad_replies == 0 for r in result.values()), result
+    assert all(r.bad_replies == 0 for r in alone.values()), alone
     assert memory.bad_replies == 0
     assert summary["catch-up"][0] >= CATCH_UP_RATIO, summary
     assert summary["catch-up"][1] <= CATCH_UP_P99_RATIO, summary
     assert summary["real-time"][0] >= REALTIME_RATIO, summary
+    assert single_p99 <= SINGLE_SENDER_P99_MS, single_p99
     assert after - before <= MEMORY_GROWTH_MB
