@@ -2,12 +2,10 @@
 
 In online mode the terminal waits for the ACK before it opens the gate: the person stands at the
 door meanwhile. Targets, for pushes of about 512 KB: p99 push -> ACK at most 10 ms with the
-built-in policy, at most 50 ms with a one-step script. The same run measures the terminal
-deciding by itself (a plain ACK: reading, parsing and answering the push) as the baseline.
-
-What the decision adds to the baseline's p99 is asserted against the targets; the absolute p99
-is printed beside them, since it also holds the reading and parsing of the push, which the push
-path owns and which a loaded machine slows down. Run with ``bash scripts/bench``.
+built-in policy, at most 50 ms with a one-step script, absolute: the whole time the terminal
+waits, reading and parsing the push included. The same run measures the terminal deciding by
+itself (a plain ACK: reading, parsing and answering the push) as a baseline; its p99 and what
+the decision adds to it are printed, not asserted. Run with ``bash scripts/bench -k access``.
 """
 
 from __future__ import annotations
@@ -118,8 +116,8 @@ async def test_access_decision_latency(
             f"{'met' if p99 <= target else 'NOT met'}), "
             f"{p99 - baseline_p99:+.2f} ms over the baseline's p99"
         )
-    assert policy_p99 - baseline_p99 <= POLICY_P99_TARGET_MS
-    assert script_p99 - baseline_p99 <= SCRIPT_P99_TARGET_MS
+    assert policy_p99 <= POLICY_P99_TARGET_MS
+    assert script_p99 <= SCRIPT_P99_TARGET_MS
 
 
 @pytest.fixture
