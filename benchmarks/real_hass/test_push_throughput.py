@@ -309,6 +309,14 @@ async def bare(tmp_path: Path) -> AsyncIterator[Server]:
         await process.stop()
 
 
+_LOG_RECORD = re.compile(r"^(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", re.MULTILINE)
+
+
+def _tracebacks(log: str) -> list[str]:
+    """The records of Home Assistant's log that hold a traceback."""
+    return [record for record in _LOG_RECORD.split(log) if "Traceback" in record]
+
+
 def _verdict(met: bool) -> str:
     return "met" if met else "NOT met"
 
@@ -326,6 +334,13 @@ async def test_push_throughput(stack: FaceCaptureStack, bare: Server) -> None:
     pid = stack.hass_process.pid if stack.hass_process else None
     assert pid is not None
     servers = (bare, Server("hass", hass_url, pid))
+    log_path = stack.config_dir / "hass.log"
+    # Home Assistant 2026.11 sets up default integrations whose libraries the release leg, run
+    # with --skip-pip, may lack: their import errors are reported, not held against the pushes.
+    startup_log = log_path.read_text(errors="replace")
+    startup_tracebacks = _tracebacks(startup_log)
+    for record in startup_tracebacks:
+        print(f"hass start-up, before any push: {record.splitlines()[0]}")
     first = itertools.count(1, 1_000_000)
     rounds: dict[str, list[dict[str, RoundResult]]] = {}
     print(
@@ -409,8 +424,10 @@ async def test_push_throughput(stack: FaceCaptureStack, bare: Server) -> None:
             f"{_verdict(after - before <= MEMORY_GROWTH_MB)})"
         )
 
-    hass_log = (stack.config_dir / "hass.log").read_text(errors="replace")
-    assert "Traceback" not in hass_log, stack.logs()
+    # Nothing of the integration's failed at start-up, and nothing at all during the pushes.
+    assert not [r for r in startup_tracebacks if "facecapture" in r], startup_tracebacks
+    pushes_log = log_path.read_text(errors="replace")[len(startup_log) :]
+    assert not _tracebacks(pushes_log), stack.logs()
     for kind_rounds in rounds.values():
         for result in kind_rounds:
             assert all(r.bad_replies == 0 for r in result.values()), result
