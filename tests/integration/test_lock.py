@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from datetime import timedelta
+import threading
 from typing import Any
 
+from freezegun import api as freezegun_api
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.lock import (
     DOMAIN as LOCK_DOMAIN,
@@ -18,6 +22,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import async_get_platforms
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -30,13 +35,44 @@ from custom_components.facecapture.const import DOMAIN
 from custom_components.facecapture.lock import FaceCaptureLock
 from simulator import Simulator
 
-from .common import entity_id_of, setup_platform
+from .common import SERIAL, entity_id_of, setup_platform
 
-# The simulator shares the event loop, whose clock the test plugin freezes with freezegun: frozen
-# from the start of each test (before the simulator and the entry; frozen later, the clock would
-# jump by years under running requests and fire their timeouts), and ticking, so that the
-# simulator's own waits end. The tests still move it on with freezer.tick().
-pytestmark = pytest.mark.freeze_time(tick=True)
+# Home Assistant's clock stands still from the start of each test and moves only with
+# freezer.tick(): the test plugin freezes its event loop's clock too. The simulated terminal runs
+# on an event loop of its own, in a thread, on the real clock: its waits and timeouts run as a
+# terminal's would, however busy the machine is.
+pytestmark = pytest.mark.freeze_time()
+
+
+class RealTimeLoop(asyncio.SelectorEventLoop):
+    """An event loop on the real monotonic clock, whatever freezegun has frozen."""
+
+    def time(self) -> float:
+        """The real clock. Read through freezegun's module: freezing replaces every other
+        module's reference to ``time.monotonic``, an imported ``real_monotonic`` included."""
+        return float(freezegun_api.real_monotonic())
+
+
+@pytest.fixture
+def simulator(socket_enabled: None, simulator_options: dict[str, object]) -> Iterator[Simulator]:
+    """The conftest's terminal, served from a thread with its own (real-time) event loop."""
+    options: dict[str, object] = {"config_retry_interval": 0.2, **simulator_options}
+    sim = Simulator(SERIAL, resend_interval=0.2, reboot_seconds=0.3, **options)  # type: ignore[arg-type]
+    sim.state.clock.utc_offset = dt_util.now().utcoffset() or timedelta(0)
+    sim.add_person("1001", "Alice")
+    sim.add_person("1002", "Bob")
+    sim.state.app_params["device_info"]["addr_name"] = "Front gate"
+    loop = RealTimeLoop()
+    thread = threading.Thread(target=loop.run_forever, name="simulated terminal", daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(sim.start(), loop).result(10)
+    try:
+        yield sim
+    finally:
+        asyncio.run_coroutine_threadsafe(sim.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
 
 
 def lock_id(entity_registry: er.EntityRegistry, key: str = "gate") -> str:
