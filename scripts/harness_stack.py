@@ -102,6 +102,14 @@ class FaceCaptureStack:
         text = self.hass_process.log_path.read_text(encoding="utf-8", errors="replace")
         return [line for line in text.splitlines() if DEPRECATION_REPORT in line]
 
+    def tracebacks(self) -> int:
+        """How many tracebacks Home Assistant's log holds (an error nothing caught, anywhere)."""
+        if self.hass_process is None or not self.hass_process.log_path.exists():
+            return 0
+        return self.hass_process.log_path.read_text(encoding="utf-8", errors="replace").count(
+            "Traceback (most recent call last)"
+        )
+
     def entity_id(self, domain: str, key: str) -> str:
         """The entity id of this terminal's ``domain`` entity with translation key ``key``."""
         for entity in self.entities:

@@ -40,7 +40,7 @@ async def stack(tmp_path: Path, stack_options: dict[str, Any]) -> AsyncIterator[
     """Home Assistant and the simulator on free ports, the terminal added; both stopped after.
 
     After both stopped (shutdown included), Home Assistant's log holds no report of a deprecated
-    call by the integration.
+    call by the integration, and no traceback at all.
     """
     async with FaceCaptureStack(
         tmp_path / "config", startup_timeout=60, **stack_options
@@ -48,3 +48,4 @@ async def stack(tmp_path: Path, stack_options: dict[str, Any]) -> AsyncIterator[
         yield started
     reports = started.deprecation_reports()
     assert not reports, "Home Assistant reported deprecated calls:\n" + "\n".join(reports)
+    assert started.tracebacks() == 0, started.logs(200)

@@ -1,4 +1,4 @@
-"""Home Assistant's reports of deprecated calls fail the end-to-end tests: the detector works.
+"""Reports of deprecated calls and tracebacks fail the end-to-end tests: the detectors work.
 
 Every end-to-end stack is checked for such reports when it stops (``conftest.stack``). These tests
 show the check finds a real report and nothing else, so that its silence means something.
@@ -54,3 +54,9 @@ def test_reports_for_other_integrations_and_other_warnings_are_not(tmp_path: Pat
 
 def test_no_log_no_reports(tmp_path: Path) -> None:
     assert FaceCaptureStack(tmp_path / "config").deprecation_reports() == []
+
+
+def test_tracebacks_are_counted(tmp_path: Path) -> None:
+    traceback = "Traceback (most recent call last):\n  File 'x.py', line 1\nValueError: boom"
+    assert _stack_with_log(tmp_path, *OTHERS).tracebacks() == 0
+    assert _stack_with_log(tmp_path, traceback, REAL_REPORT, traceback).tracebacks() == 2
