@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 import shutil
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "facecapture"
@@ -26,6 +27,37 @@ ONBOARDING = {
 # entries) when it cannot. Without the home-assistant-frontend package the integration is pointed
 # at an empty "development" tree instead: its API and websocket commands work, no UI is served.
 _FRONTEND_TREE = ("static", "frontend_latest", "frontend_es5")
+
+
+def _stored_http_settings(port: int) -> dict[str, Any] | None:
+    """The HTTP settings as Home Assistant keeps them, on versions that keep them in storage.
+
+    Newer Home Assistant (2026.11 here) moves an ``http:`` block of configuration.yaml into its
+    storage as a *pending* trial: the frontend then asks to confirm the new settings, a repair
+    issue says the YAML is deprecated, and after five minutes Home Assistant reverts to port 8123
+    on every interface. So where the store exists they are written there, confirmed (*stable*),
+    as a user who confirmed them has them. Built with the running version's own schema; None on
+    versions that read ``http:`` from configuration.yaml (2026.2).
+    """
+    try:
+        from homeassistant.components.http import config as http_config  # noqa: PLC0415
+        from homeassistant.util import dt as dt_util  # noqa: PLC0415
+    except ImportError:  # not in the harness's venv, or a version without the store
+        return None
+    if not hasattr(http_config, "HTTP_STORAGE_SCHEMA"):
+        return None
+    stable = {
+        **http_config.HTTP_STORAGE_SCHEMA({"server_host": [LOCALHOST], "server_port": port}),
+        "created_at": dt_util.utcnow().isoformat(),
+        "error": None,
+        "error_message": None,
+    }
+    return {
+        "version": http_config.STORAGE_VERSION,
+        "minor_version": http_config.STORAGE_MINOR_VERSION,
+        "key": http_config.STORAGE_KEY,
+        "data": {"stable": stable, "pending": None, "yaml_migration_done": True},
+    }
 
 
 def write_config_dir(
@@ -46,6 +78,7 @@ def write_config_dir(
     """
     config_dir.mkdir(parents=True, exist_ok=True)
     base_url = f"http://{LOCALHOST}:{port}"
+    stored_http = _stored_http_settings(port)
     lines = [
         "homeassistant:",
         f"  name: {json.dumps(name)}",
@@ -53,9 +86,11 @@ def write_config_dir(
         "  unit_system: metric",
         "  time_zone: UTC",
         "  country: GB",
-        "http:",
-        f"  server_host: {LOCALHOST}",
-        f"  server_port: {port}",
+        *(
+            []
+            if stored_http is not None
+            else ["http:", f"  server_host: {LOCALHOST}", f"  server_port: {port}"]
+        ),
         "api:",
         "config:",
         "webhook:",
@@ -91,6 +126,8 @@ def write_config_dir(
     storage = config_dir / ".storage"
     storage.mkdir(exist_ok=True)
     (storage / "onboarding").write_text(json.dumps(ONBOARDING, indent=2), encoding="utf-8")
+    if stored_http is not None:
+        (storage / "http").write_text(json.dumps(stored_http, indent=2), encoding="utf-8")
 
     custom = config_dir / "custom_components"
     custom.mkdir(exist_ok=True)
