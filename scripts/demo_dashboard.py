@@ -3,8 +3,9 @@
 The last face and who it was, the last capture's time and result, the gate and the speaker, as
 cards of Home Assistant's own. ``dashboard`` builds it from a terminal's entity ids; the README
 shows the same as YAML for the demo's terminal ("A dashboard for the door"), and a test keeps the
-two alike. ``install`` saves it as the default dashboard of a running demo, through the websocket
-API the dashboard editor uses, after enabling the capture sensors it shows (they start disabled).
+two alike. ``install`` adds it to a running demo as a dashboard of its own and makes that the
+default one, through the websocket API the dashboard settings use, after enabling the capture
+sensors it shows (they start disabled).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ LAST_DECISION = ("sensor", "last_decision")
 LAST_TEMPERATURE = ("sensor", "last_temperature")
 GATE = ("lock", "gate")
 SPEAKER = ("media_player", "speaker")
+
+URL_PATH = "dashboard-door"
+"""Where it lives (a dashboard's address needs a hyphen)."""
 
 ENABLED_FOR_IT = (LAST_PERSON, LAST_CAPTURE, LAST_DECISION)
 """Capture sensors that start disabled (one logbook row per capture) and that the cards show."""
@@ -71,9 +75,32 @@ def dashboard(title: str, entity_id: Callable[[str, str], str]) -> dict[str, Any
 
 
 async def install(stack: FaceCaptureStack, title: str) -> dict[str, Any]:
-    """Enable what the cards show and save the dashboard as the default one; returns it."""
+    """Enable what the cards show, add the dashboard and make it the default one; returns it.
+
+    The default dashboard is a setting of the installation (Settings > Dashboards), kept by the
+    frontend as its system data: the overview Home Assistant 2026.11 builds by itself otherwise.
+    """
     await stack.enable_entities(*(stack.entity_id(*which) for which in ENABLED_FOR_IT))
     config = dashboard(title, stack.entity_id)
     async with stack.client.websocket() as ws:
-        await ws.command({"type": "lovelace/config/save", "config": config})
+        existing = await ws.command({"type": "lovelace/dashboards/list"})
+        if not any(board["url_path"] == URL_PATH for board in existing):
+            await ws.command(
+                {
+                    "type": "lovelace/dashboards/create",
+                    "url_path": URL_PATH,
+                    "title": "Door",
+                    "icon": "mdi:door",
+                    "show_in_sidebar": True,
+                }
+            )
+        await ws.command({"type": "lovelace/config/save", "url_path": URL_PATH, "config": config})
+        core = await ws.command({"type": "frontend/get_system_data", "key": "core"})
+        await ws.command(
+            {
+                "type": "frontend/set_system_data",
+                "key": "core",
+                "value": {**(core.get("value") or {}), "default_panel": URL_PATH},
+            }
+        )
     return config

@@ -225,7 +225,9 @@ async def _check(stack: FaceCaptureStack, timeout: float) -> None:
             raise HarnessError(f"no {DOMAIN} actions in /api/services")
         await stack.client.request("GET", "/api/logbook", expect=(200,))
         async with stack.client.websocket() as ws:
-            shown = await ws.command({"type": "lovelace/config"})
+            shown = await ws.command(
+                {"type": "lovelace/config", "url_path": demo_dashboard.URL_PATH}
+            )
             issues = await ws.command({"type": "repairs/list_issues"})
         # A newcomer's first page has no repair waiting (Settings shows a badge for each).
         if raised := [

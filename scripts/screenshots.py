@@ -4,8 +4,9 @@ Runs the demo stack (Home Assistant with its UI and a simulated terminal, in ``.
 free ports), makes a few captures, enrols one stranger from their capture, then drives Debian's
 Chromium through Playwright and writes PNGs under ``docs/images/``. Every page is checked before
 its picture is taken; the script fails when a page shows an untranslated key of this integration
-(``component.facecapture...``), when a picture on it does not load, or when one of the terminal's
-entities is ``unavailable``.
+(``component.facecapture...``), when a picture on it does not load, when one of the terminal's
+entities is ``unavailable``, or when the frontend logged an error in the browser's console (a text
+with a placeholder no form supplies, ``MISSING_VALUE``, is one).
 """
 
 from __future__ import annotations
@@ -110,6 +111,38 @@ _DEEP_CLICK_JS = """
 
 class ScreenshotError(RuntimeError):
     """A page is not fit to be shown."""
+
+
+class ConsoleErrors:
+    """The errors the frontend logs in the browser's console, page by page.
+
+    Requests to other hosts are left out: this machine has no network but the loopback, so the
+    brand icons the frontend fetches from the internet fail here and nowhere else.
+    """
+
+    def __init__(self, page: Page) -> None:
+        """Listen to ``page``'s console and to errors nothing in it caught."""
+        self._base = URL(page.url) if page.url.startswith("http") else None
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+    def _console(self, message: Any) -> None:
+        if message.type != "error":
+            return
+        location = message.location.get("url", "") if message.location else ""
+        if (
+            message.text.startswith("Failed to load resource")
+            and location
+            and not location.startswith(("http://127.0.0.1", "http://localhost"))
+        ):
+            return
+        self.errors.append(message.text)
+
+    def take(self) -> list[str]:
+        """The errors since the last call."""
+        errors, self.errors = self.errors, []
+        return errors
 
 
 async def _tokens(base_url: str, username: str, password: str) -> dict[str, Any]:
@@ -231,10 +264,12 @@ async def _settle(page: Page, seconds: float = 1.5) -> None:
     await asyncio.sleep(seconds)
 
 
-async def _shoot(page: Page, stack: FaceCaptureStack, name: str) -> Path:
+async def _shoot(page: Page, stack: FaceCaptureStack, name: str, console: ConsoleErrors) -> Path:
     await _settle(page)
     await _check_page(page, name)
     await _check_entities(stack)
+    if errors := console.take():
+        raise ScreenshotError(f"{name}: the frontend logged errors: {errors}")
     path = OUT / f"{name}.png"
     await page.screenshot(path=str(path))
     print(f"screenshots: wrote {path.relative_to(ROOT)}", flush=True)
