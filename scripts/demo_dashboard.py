@@ -4,8 +4,7 @@ The last face and who it was, the last capture's time and result, the gate and t
 cards of Home Assistant's own. ``dashboard`` builds it from a terminal's entity ids; the README
 shows the same as YAML for the demo's terminal ("A dashboard for the door"), and a test keeps the
 two alike. ``install`` adds it to a running demo as a dashboard of its own and makes that the
-default one, through the websocket API the dashboard settings use, after enabling the capture
-sensors it shows (they start disabled).
+default one, through the websocket API the dashboard settings use.
 """
 
 from __future__ import annotations
@@ -15,27 +14,30 @@ from typing import Any
 
 from harness_stack import FaceCaptureStack
 
-# (domain, translation key) of each entity the dashboard shows.
+# (domain, translation key) of each entity the dashboard shows. The last face says whose it is
+# and when in attributes, which add no logbook row: nothing has to be enabled for the dashboard.
 LAST_FACE = ("camera", "closeup")
-LAST_PERSON = ("sensor", "last_person")
-LAST_CAPTURE = ("sensor", "last_capture")
-LAST_DECISION = ("sensor", "last_decision")
-LAST_TEMPERATURE = ("sensor", "last_temperature")
+LAST_MEASUREMENT = ("sensor", "last_temperature")
 GATE = ("lock", "gate")
 SPEAKER = ("media_player", "speaker")
 
 URL_PATH = "dashboard-door"
 """Where it lives (a dashboard's address needs a hyphen)."""
 
-ENABLED_FOR_IT = (LAST_PERSON, LAST_CAPTURE, LAST_DECISION)
-"""Capture sensors that start disabled (one logbook row per capture) and that the cards show."""
-
 
 def dashboard(title: str, entity_id: Callable[[str, str], str]) -> dict[str, Any]:
     """The dashboard for one terminal; ``entity_id(domain, key)`` names its entities."""
+    face = entity_id(*LAST_FACE)
 
-    def entity(which: tuple[str, str]) -> str:
-        return entity_id(*which)
+    def about_the_face(attribute: str, name: str, icon: str, **extra: str) -> dict[str, Any]:
+        return {
+            "type": "attribute",
+            "entity": face,
+            "attribute": attribute,
+            "name": name,
+            "icon": icon,
+            **extra,
+        }
 
     return {
         "title": title,
@@ -47,7 +49,7 @@ def dashboard(title: str, entity_id: Callable[[str, str], str]) -> dict[str, Any
                 "cards": [
                     {
                         "type": "picture-entity",
-                        "entity": entity(LAST_FACE),
+                        "entity": face,
                         "name": "Last face",
                         "show_state": False,
                     },
@@ -55,19 +57,21 @@ def dashboard(title: str, entity_id: Callable[[str, str], str]) -> dict[str, Any
                         "type": "entities",
                         "title": "Last capture",
                         "entities": [
-                            entity(LAST_PERSON),
-                            entity(LAST_CAPTURE),
-                            entity(LAST_DECISION),
-                            entity(LAST_TEMPERATURE),
+                            about_the_face("name", "Who", "mdi:account"),
+                            about_the_face("result", "Result", "mdi:face-recognition"),
+                            about_the_face(
+                                "captured_at", "When", "mdi:clock-outline", format="relative"
+                            ),
+                            entity_id(*LAST_MEASUREMENT),
                         ],
                     },
                     {
                         "type": "tile",
-                        "entity": entity(GATE),
+                        "entity": entity_id(*GATE),
                         "name": "Gate",
                         "features": [{"type": "lock-commands"}],
                     },
-                    {"type": "media-control", "entity": entity(SPEAKER)},
+                    {"type": "media-control", "entity": entity_id(*SPEAKER)},
                 ],
             }
         ],
@@ -75,12 +79,11 @@ def dashboard(title: str, entity_id: Callable[[str, str], str]) -> dict[str, Any
 
 
 async def install(stack: FaceCaptureStack, title: str) -> dict[str, Any]:
-    """Enable what the cards show, add the dashboard and make it the default one; returns it.
+    """Add the dashboard and make it the default one; returns it.
 
     The default dashboard is a setting of the installation (Settings > Dashboards), kept by the
     frontend as its system data: the overview Home Assistant 2026.11 builds by itself otherwise.
     """
-    await stack.enable_entities(*(stack.entity_id(*which) for which in ENABLED_FOR_IT))
     config = dashboard(title, stack.entity_id)
     async with stack.client.websocket() as ws:
         existing = await ws.command({"type": "lovelace/dashboards/list"})

@@ -3,6 +3,10 @@
 The last face and panorama are still-image cameras rather than image entities: an image
 entity's state is the time of its picture, so each capture would add a logbook row of its own
 under the capture's sentence. A camera's state ("idle") stays when its picture changes.
+
+The last face also says whose face it is (name, result, time of the capture) as attributes: a
+dashboard shows them beside the picture, and, the state staying "idle", they add no logbook row.
+They are not recorded (the recorder keeps no names).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.push import PushImage
+from .api.push import FaceResult, PushImage
 from .capture_archive import CLOSEUP, PANORAMA, Picture
 from .captures import Capture
 from .const import DOMAIN, LOGGER
@@ -36,11 +40,18 @@ class FaceCapturePictureDescription(CameraEntityDescription):
     """Which picture of a capture the camera shows."""
 
     picture_fn: Callable[[Capture], PushImage | None]
+    says_who: bool = False
+    """Whose face it is, as attributes (the close-up)."""
 
+
+WHO_ATTRIBUTES = frozenset({"name", "result", "captured_at"})
 
 PICTURES: tuple[FaceCapturePictureDescription, ...] = (
     FaceCapturePictureDescription(
-        key=CLOSEUP, translation_key=CLOSEUP, picture_fn=lambda c: c.push.closeup_pic
+        key=CLOSEUP,
+        translation_key=CLOSEUP,
+        picture_fn=lambda c: c.push.closeup_pic,
+        says_who=True,
     ),
     FaceCapturePictureDescription(
         key=PANORAMA, translation_key=PANORAMA, picture_fn=lambda c: c.push.overall_pic
@@ -103,6 +114,7 @@ class FaceCapturePictureCamera(FaceCapturePushEntity, Camera):
     """
 
     entity_description: FaceCapturePictureDescription
+    _unrecorded_attributes = WHO_ATTRIBUTES
 
     def __init__(
         self, entry: FaceCaptureConfigEntry, description: FaceCapturePictureDescription
@@ -117,8 +129,18 @@ class FaceCapturePictureCamera(FaceCapturePushEntity, Camera):
         if image is None or not image.encoded:
             return False
         self._picture = Picture.from_push(image, keep_decoded=True)
-        # Nothing a state shows has changed: the frontend fetches the new picture itself.
-        return False
+        if not self.entity_description.says_who:
+            # Nothing a state shows has changed: the frontend fetches the new picture itself.
+            return False
+        push = capture.push
+        self._attr_extra_state_attributes = {
+            "name": push.person_name or push.person_id
+            if capture.result is not FaceResult.STRANGER
+            else None,
+            "result": str(capture.result),
+            "captured_at": capture.captured_at.isoformat(),
+        }
+        return True
 
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None

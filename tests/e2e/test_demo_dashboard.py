@@ -8,15 +8,14 @@ import re
 import demo_dashboard
 import yaml
 
+from custom_components.facecapture.camera import WHO_ATTRIBUTES
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 # The demo terminal's entity ids, as the demo's banner lists them.
 DEMO_IDS = {
     demo_dashboard.LAST_FACE: "camera.entrance_last_face",
-    demo_dashboard.LAST_PERSON: "sensor.entrance_last_recognized_person",
-    demo_dashboard.LAST_CAPTURE: "sensor.entrance_last_capture",
-    demo_dashboard.LAST_DECISION: "sensor.entrance_last_access_decision",
-    demo_dashboard.LAST_TEMPERATURE: "sensor.entrance_last_measurement",
+    demo_dashboard.LAST_MEASUREMENT: "sensor.entrance_last_measurement",
     demo_dashboard.GATE: "lock.entrance",
     demo_dashboard.SPEAKER: "media_player.entrance_speaker",
 }
@@ -38,7 +37,11 @@ def test_every_entity_it_shows_is_named() -> None:
     cards = demo_dashboard.dashboard("Entrance", lambda domain, key: DEMO_IDS[domain, key])[
         "views"
     ][0]["cards"]
+    rows = [row for card in cards for row in card.get("entities", ())]
     shown = {card.get("entity") for card in cards} | {
-        entity for card in cards for entity in card.get("entities", ())
+        row if isinstance(row, str) else row["entity"] for row in rows
     }
     assert shown - {None} == set(DEMO_IDS.values())
+    # What the face's attribute rows read is what the camera carries.
+    attributes = {row["attribute"] for row in rows if isinstance(row, dict)}
+    assert attributes == set(WHO_ATTRIBUTES)

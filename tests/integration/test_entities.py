@@ -17,7 +17,11 @@ from homeassistant.const import EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    snapshot_platform,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
@@ -26,6 +30,7 @@ from custom_components.facecapture.const import (
     CONF_HA_PERSON,
     CONF_PERSON_ID,
     DOMAIN,
+    EVENT_FACE,
     SUBENTRY_PERSON_LINK,
 )
 from simulator import Simulator
@@ -102,16 +107,23 @@ async def test_states_after_capture(
 async def test_picture_content(
     hass: HomeAssistant, http_client: TestClient, hass_client: ClientSessionGenerator
 ) -> None:
-    """The picture cameras serve the pushed pictures from memory; a capture leaves their state."""
+    """The picture cameras serve the pushed pictures from memory; a capture leaves their state.
+
+    The last face says whose it is in attributes, which add no logbook row (its state and so its
+    last change stay) and are not recorded.
+    """
     before = hass.states.get("camera.front_gate_last_face")
+    panorama = hass.states.get("camera.front_gate_last_panorama")
     assert before is not None
     assert before.state == "idle"
+    assert "name" not in before.attributes
     client = await hass_client()
     # Before the first capture there is no picture to show.
     response = await client.get("/api/camera_proxy/camera.front_gate_last_face")
     assert response.status == 500
     body = json.loads((PUSHES / "face-push-recognized-v0.42.json").read_text())
     body["device_sn"] = SERIAL
+    events = async_capture_events(hass, EVENT_FACE)
     await http_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
     await hass.async_block_till_done(wait_background_tasks=True)
     for entity_id in ("camera.front_gate_last_face", "camera.front_gate_last_panorama"):
@@ -119,7 +131,18 @@ async def test_picture_content(
         assert response.status == 200, entity_id
         assert response.content_type == "image/jpeg"
         assert (await response.read()).startswith(b"\xff\xd8\xff"), entity_id
-    assert hass.states.get("camera.front_gate_last_face") is before
+    assert hass.states.get("camera.front_gate_last_panorama") is panorama
+    after = hass.states.get("camera.front_gate_last_face")
+    assert after is not None
+    assert (after.state, after.last_changed) == (before.state, before.last_changed)
+    assert after.attributes["name"] == body["match"]["person_name"]
+    assert after.attributes["result"] == "recognized"
+    (event,) = events
+    assert after.attributes["captured_at"] == event.data["captured_at"]
+    entity = next(
+        e for e in hass.data["camera"].entities if e.entity_id == "camera.front_gate_last_face"
+    )
+    assert {"name", "result", "captured_at"} <= entity._state_info["unrecorded_attributes"]
 
 
 @pytest.mark.parametrize("simulator_options", [{"has_4g": True}])
