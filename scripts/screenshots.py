@@ -31,6 +31,7 @@ from playwright.async_api import (
 from yarl import URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import demo_dashboard
 from hass_harness import (
     DOMAIN,
     EVENT_FACE,
@@ -216,6 +217,24 @@ async def _make_captures(stack: FaceCaptureStack) -> None:
         )
 
 
+async def _let_home_assistant_decide(stack: FaceCaptureStack) -> None:
+    """The options set to "Home Assistant decides", through the flow the options dialog runs."""
+    entry_id = stack.entry["entry_id"]
+    flow = await stack.client.request(
+        "POST", "/api/config/config_entries/options/flow", {"handler": entry_id}
+    )
+    step = await stack.client.request(
+        "POST",
+        f"/api/config/config_entries/options/flow/{flow['flow_id']}",
+        {"access_decider": "home_assistant"},
+    )
+    done = await stack.client.request(
+        "POST", f"/api/config/config_entries/options/flow/{step['flow_id']}", {}
+    )
+    if done.get("type") != "create_entry":
+        raise ScreenshotError(f"the options did not take: {done}")
+
+
 async def _check_entities(stack: FaceCaptureStack) -> None:
     entity_ids = {entity["entity_id"] for entity in stack.entities}
     unavailable = [
@@ -300,47 +319,78 @@ async def _pages(browser: Browser, stack: FaceCaptureStack) -> list[Path]:
         f"{json.dumps(json.dumps(action))});"
     )
     page = await context.new_page()
+    console = ConsoleErrors(page)
     base = stack.base_url
     title = stack.entry["title"]
     device_id = next(e["device_id"] for e in stack.entities if e.get("device_id"))
     shots: list[Path] = []
+
+    async def shoot(name: str) -> None:
+        shots.append(await _shoot(page, stack, name, console))
+
     try:
+        # The first page after logging in: the door (scripts/demo_dashboard.py).
+        await page.goto(f"{base}/")
+        await _visible_text(page, "Last capture").wait_for()
+        shots.append(await _shoot(page, stack, "dashboard", console))
+
         await page.goto(f"{base}/config/devices/device/{device_id}")
         await page.get_by_text(title).first.wait_for()
-        shots.append(await _shoot(page, stack, "device"))
+        await shoot("device")
+
+        # The activity of the terminal, as Activity > Add target > the device asks for it.
+        await page.goto(f"{base}/logbook?device_id={device_id}")
+        await page.get_by_text("saw a stranger").first.wait_for()
+        await shoot("activity-terminal")
 
         await page.goto(f"{base}/media-browser/browser")
         await _visible_text(page, "Face Capture").click()
         await _visible_text(page, title).click()
         await _visible_text(page, re.compile(r"\(\d+\)")).click()  # the newest day: "… (5)"
         await _visible_text(page, re.compile(r"\d\d:\d\d:\d\d Dana")).wait_for()
-        shots.append(await _shoot(page, stack, "media-browser"))
+        await shoot("media-browser")
         await _visible_text(page, re.compile(r"\d\d:\d\d:\d\d Stranger")).click()
         await _visible_text(page, "Panorama").wait_for()
-        shots.append(await _shoot(page, stack, "media-capture"))
+        await shoot("media-capture")
+        await page.goto(f"{base}/media-browser/browser")
+        await _visible_text(page, "Face Capture").click()
+        await _visible_text(page, title).click()
+        await _visible_text(page, "Registered persons").click()
+        await _visible_text(page, "Dana").wait_for()
+        await shoot("media-persons")
 
         await page.goto(f"{base}/logbook")
         await page.get_by_text("saw a stranger").first.wait_for()
-        shots.append(await _shoot(page, stack, "logbook"))
+        await shoot("logbook")
+
+        # Every page of the options (Home Assistant decides access, chosen in _make_captures).
+        await page.goto(f"{base}/config/integrations/integration/{DOMAIN}")
+        await page.get_by_role("button", name="Configure").first.click()
+        await _visible_text(page, "Pushes, captures and voice").wait_for()
+        await shoot("options")
+        await page.get_by_role("button", name="Submit").click()
+        await _visible_text(page, "Home Assistant decides access").wait_for()
+        await shoot("options-access")
+        await page.keyboard.press("Escape")
 
         await page.goto(f"{base}/config/integrations/dashboard/add?domain={DOMAIN}")
         await page.get_by_role("button", name="OK").click()  # "Do you want to set up ...?"
         await _visible_text(page, "Add a face terminal").wait_for()
-        shots.append(await _shoot(page, stack, "setup-form"))
+        await shoot("setup-form")
 
         await page.goto(f"{base}/developer-tools/action")
         await _visible_text(page, "Enroll person").wait_for()
-        shots.append(await _shoot(page, stack, "action-form"))
+        await shoot("action-form")
 
         # The Face event entity starts disabled (each of its events would be a logbook row of
         # its own): enabled as a user would, after the other pictures, then one more capture.
-        # Shown over the overview: the reload that enabling needs leaves rows of its own in the
+        # Shown over the dashboard: the reload that enabling needs leaves rows of its own in the
         # device page's activity.
         face = stack.entity_id("event", "face")
         await stack.enable_entities(face)
         await _capture(stack, {"kind": "recognized", "person_id": "visitor-1", "score": 96})
         await page.goto(f"{base}/")
-        await _visible_text(page, "Summaries").wait_for()
+        await _visible_text(page, "Last capture").wait_for()
         await _more_info(page, face)
         await _settle(page)
         # The attributes are behind the dialog's menu.
@@ -348,7 +398,7 @@ async def _pages(browser: Browser, stack: FaceCaptureStack) -> list[Path]:
         await asyncio.sleep(0.5)
         await page.evaluate(_DEEP_CLICK_JS, "ha-dropdown-item[value=attributes]")
         await page.get_by_text("Captured at").first.wait_for()
-        shots.append(await _shoot(page, stack, "face-event"))
+        await shoot("face-event")
     except PlaywrightError as err:
         failure = WORK_DIR / "failure.png"
         await page.screenshot(path=str(failure))
@@ -371,7 +421,9 @@ async def run(args: argparse.Namespace) -> int:
     )
     try:
         async with stack:
+            await demo_dashboard.install(stack, str(stack.entry["title"]))
             await _make_captures(stack)
+            await _let_home_assistant_decide(stack)
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=args.chromium, args=CHROMIUM_FLAGS

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 
 from .access_policy import AccessDecision, terminal_decision
 from .api.push import FacePush, FaceResult
-from .const import EVENT_FACE
+from .const import DOMAIN, EVENT_FACE
 from .device_time import device_time_to_utc
 from .guest_pass_rules import public_qr_data
 from .listeners import Listeners
@@ -186,6 +188,20 @@ class CaptureHub:
         captured_at = device_time_to_utc(push.captured_at, push.timezone) or now
         return Capture(push=push, captured_at=captured_at, received_at=now, access=access)
 
+    def _activity_entity_id(self) -> str | None:
+        """The terminal's entity a capture's logbook row goes with, for Activity's filters.
+
+        The frontend filters Activity for a device by the device's enabled entities, and the
+        logbook finds an event for an entity by the ``entity_id`` in its data: the Face event
+        entity when the user enabled it, else the Last face camera (enabled by default).
+        """
+        registry = er.async_get(self.hass)
+        for domain, key in ((Platform.EVENT, "face"), (Platform.CAMERA, "closeup")):
+            entity_id = registry.async_get_entity_id(domain, DOMAIN, f"{self.serial}_{key}")
+            if entity_id and (entry := registry.async_get(entity_id)) and not entry.disabled:
+                return entity_id
+        return None
+
     @callback
     def async_describe(self, push: FacePush) -> dict[str, Any]:
         """The event data of a capture not yet decided (the variables an access script gets)."""
@@ -218,6 +234,8 @@ class CaptureHub:
         )
         for keeper in self._keepers:
             data.update(keeper(capture))
+        if (entity_id := self._activity_entity_id()) is not None:
+            data["entity_id"] = entity_id
         self.pushes += 1
         self.last_event = data
         self.hass.bus.async_fire(EVENT_FACE, data)
