@@ -138,7 +138,7 @@ class ConsoleErrors:
             and not location.startswith(("http://127.0.0.1", "http://localhost"))
         ):
             return
-        self.errors.append(message.text)
+        self.errors.append(f"{message.text} ({location})" if location else message.text)
 
     def take(self) -> list[str]:
         """The errors since the last call."""

@@ -6,13 +6,16 @@ under the capture's sentence. A camera's state ("idle") stays when its picture c
 
 The last face also says whose face it is (name, result, time of the capture) as attributes: a
 dashboard shows them beside the picture, and, the state staying "idle", they add no logbook row.
-They are not recorded (the recorder keeps no names).
+They are not recorded (the recorder keeps no names). Until a capture arrives (after a start or a
+reload: the pictures are in memory only) they show a plain placeholder, not a broken picture.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import struct
+import zlib
 
 from homeassistant.components.camera import Camera, CameraEntityDescription
 from homeassistant.const import Platform
@@ -45,6 +48,30 @@ class FaceCapturePictureDescription(CameraEntityDescription):
 
 
 WHO_ATTRIBUTES = frozenset({"name", "result", "captured_at"})
+
+
+def _placeholder_png(width: int = 320, height: int = 240) -> bytes:
+    """A plain light grey PNG: what the picture cameras show before their first capture."""
+    row = b"\x00" + b"\xe0\xe0\xe0" * width  # filter byte, then RGB pixels
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+PLACEHOLDER = _placeholder_png()
 
 PICTURES: tuple[FaceCapturePictureDescription, ...] = (
     FaceCapturePictureDescription(
@@ -145,8 +172,9 @@ class FaceCapturePictureCamera(FaceCapturePushEntity, Camera):
     async def async_camera_image(
         self, width: int | None = None, height: int | None = None
     ) -> bytes | None:
-        """The last picture's bytes; None before the first one or if it was not base64."""
+        """The last picture's bytes; the placeholder before the first one or if it was not base64."""
         if self._picture is None or not (data := self._picture.data):
-            return None
+            self.content_type = "image/png"
+            return PLACEHOLDER
         self.content_type = self._picture.content_type
         return data

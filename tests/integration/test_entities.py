@@ -26,6 +26,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
+from custom_components.facecapture.camera import PLACEHOLDER
 from custom_components.facecapture.const import (
     CONF_HA_PERSON,
     CONF_PERSON_ID,
@@ -118,9 +119,11 @@ async def test_picture_content(
     assert before.state == "idle"
     assert "name" not in before.attributes
     client = await hass_client()
-    # Before the first capture there is no picture to show.
+    # Before the first capture: the placeholder, not a broken picture.
     response = await client.get("/api/camera_proxy/camera.front_gate_last_face")
-    assert response.status == 500
+    assert response.status == 200
+    assert response.content_type == "image/png"
+    assert await response.read() == PLACEHOLDER
     body = json.loads((PUSHES / "face-push-recognized-v0.42.json").read_text())
     body["device_sn"] = SERIAL
     events = async_capture_events(hass, EVENT_FACE)
