@@ -117,8 +117,10 @@ class ScreenshotError(RuntimeError):
 class ConsoleErrors:
     """The errors the frontend logs in the browser's console, page by page.
 
-    Requests to other hosts are left out: this machine has no network but the loopback, so the
-    brand icons the frontend fetches from the internet fail here and nowhere else.
+    Brand icons of other integrations are left out: this machine has no network but the
+    loopback, and the frontend gets them from the internet, directly or (2026.11) through Home
+    Assistant's ``/api/brands/`` proxy, so they fail here and nowhere else. This integration's own
+    icon comes from its ``brand/`` folder and must load.
     """
 
     def __init__(self, page: Page) -> None:
@@ -132,10 +134,9 @@ class ConsoleErrors:
         if message.type != "error":
             return
         location = message.location.get("url", "") if message.location else ""
-        if (
-            message.text.startswith("Failed to load resource")
-            and location
-            and not location.startswith(("http://127.0.0.1", "http://localhost"))
+        if message.text.startswith("Failed to load resource") and (
+            (location and not location.startswith(("http://127.0.0.1", "http://localhost")))
+            or _foreign_brand(location)
         ):
             return
         self.errors.append(f"{message.text} ({location})" if location else message.text)
@@ -258,8 +259,13 @@ async def _check_page(page: Page, name: str) -> None:
     if f"component.{DOMAIN}" in content["text"]:
         start = content["text"].index(f"component.{DOMAIN}")
         raise ScreenshotError(f"{name}: untranslated key {content['text'][start : start + 120]!r}")
-    # Only Home Assistant's own pictures: brand icons come from the internet, which is not here.
-    own = [p for p in content["pictures"] if _same_origin(p["url"], page.url)]
+    # Only Home Assistant's own pictures: other integrations' brand icons come from the internet
+    # (2026.11: through Home Assistant's /api/brands/ proxy), which is not here.
+    own = [
+        p
+        for p in content["pictures"]
+        if _same_origin(p["url"], page.url) and not _foreign_brand(p["url"])
+    ]
     broken = [p["url"] for p in own if p["img"] and not p["loaded"]]
     for picture in own:
         if (problem := await page.evaluate(_FETCH_JS, picture["url"])) and picture[
@@ -268,6 +274,15 @@ async def _check_page(page: Page, name: str) -> None:
             broken.append(f"{picture['url']} ({problem})")
     if broken:
         raise ScreenshotError(f"{name}: pictures that do not load: {broken}")
+
+
+def _foreign_brand(url: str) -> bool:
+    """Another integration's brand icon, which Home Assistant's proxy fetches from the internet."""
+    try:
+        path = URL(url).path
+    except ValueError:
+        return False
+    return path.startswith("/api/brands/") and f"/{DOMAIN}/" not in path
 
 
 def _same_origin(url: str, page_url: str) -> bool:
@@ -340,7 +355,7 @@ async def _pages(browser: Browser, stack: FaceCaptureStack) -> list[Path]:
 
         # The activity of the terminal, as Activity > Add target > the device asks for it.
         await page.goto(f"{base}/logbook?device_id={device_id}")
-        await page.get_by_text("saw a stranger").first.wait_for()
+        await page.get_by_text("turned a stranger away").first.wait_for()
         await shoot("activity-terminal")
 
         await page.goto(f"{base}/media-browser/browser")
@@ -360,10 +375,10 @@ async def _pages(browser: Browser, stack: FaceCaptureStack) -> list[Path]:
         await shoot("media-persons")
 
         await page.goto(f"{base}/logbook")
-        await page.get_by_text("saw a stranger").first.wait_for()
+        await page.get_by_text("turned a stranger away").first.wait_for()
         await shoot("logbook")
 
-        # Every page of the options (Home Assistant decides access, chosen in _make_captures).
+        # Every page of the options (Home Assistant decides access, chosen before the captures).
         await page.goto(f"{base}/config/integrations/integration/{DOMAIN}")
         await page.get_by_role("button", name="Configure").first.click()
         await _visible_text(page, "Pushes, captures and voice").wait_for()
@@ -393,10 +408,10 @@ async def _pages(browser: Browser, stack: FaceCaptureStack) -> list[Path]:
         await _visible_text(page, "Last capture").wait_for()
         await _more_info(page, face)
         await _settle(page)
-        # The attributes are behind the dialog's menu.
+        # The attributes are behind the dialog's menu (2026.11: its "Details").
         await page.evaluate(_DEEP_CLICK_JS, "ha-dropdown [slot=trigger]")
         await asyncio.sleep(0.5)
-        await page.evaluate(_DEEP_CLICK_JS, "ha-dropdown-item[value=attributes]")
+        await _visible_text(page, "Details").click()
         await page.get_by_text("Captured at").first.wait_for()
         await shoot("face-event")
     except PlaywrightError as err:
@@ -422,8 +437,9 @@ async def run(args: argparse.Namespace) -> int:
     try:
         async with stack:
             await demo_dashboard.install(stack, str(stack.entry["title"]))
-            await _make_captures(stack)
+            # Before the captures: choosing it reloads the entry, whose rows then come first.
             await _let_home_assistant_decide(stack)
+            await _make_captures(stack)
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(
                     executable_path=args.chromium, args=CHROMIUM_FLAGS
