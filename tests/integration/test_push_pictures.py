@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 from custom_components.facecapture.api import push_models
 from custom_components.facecapture.api.push_json import MediaText
 from custom_components.facecapture.api.push_models import PushImage
+from custom_components.facecapture.camera import PLACEHOLDER
 from custom_components.facecapture.capture_archive import ArchivedCapture, Picture
 from custom_components.facecapture.const import EVENT_FACE
 
@@ -69,13 +70,15 @@ async def test_pictures_decoded_only_when_shown(
 async def test_picture_that_is_no_base64_shows_nothing(
     hass: HomeAssistant, http_client: TestClient
 ) -> None:
-    """A long picture text that turns out not to be base64 gives no picture, and no error."""
+    """A long picture text that turns out not to be base64 gives no picture (the placeholder)."""
     body = push("face-push-recognized-v0.42.json")
     body["overall_pic"] = {"data": "*" * 5000, "format": "jpg"}
     _, reply = await post(http_client, body)
     assert reply["code"] == 0
     await hass.async_block_till_done()
-    assert await camera(hass, "camera.front_gate_last_panorama").async_camera_image() is None
+    panorama = camera(hass, "camera.front_gate_last_panorama")
+    assert await panorama.async_camera_image() == PLACEHOLDER
+    assert panorama.content_type == "image/png"
 
 
 async def test_capture_without_a_picture_keeps_the_last_one(
