@@ -33,12 +33,12 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .api import AudioClip
-from .audio import async_media_to_terminal
 from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import call_terminal, terminal_command, validation_error
 from .settings import volume, write_volume
+from .voice.audio import async_media_to_terminal
 
 PARALLEL_UPDATES = 1
 

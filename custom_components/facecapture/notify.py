@@ -22,7 +22,7 @@ from .api import DisplayText
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import terminal_command
-from .speech import async_speak
+from .voice.speech import async_speak
 
 PARALLEL_UPDATES = 1
 

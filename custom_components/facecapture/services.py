@@ -27,6 +27,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
+from .access.guest_pass_services import async_setup_guest_pass_services
 from .action_common import (
     ATTR_CARD_NUMBER,
     ATTR_FUZZY,
@@ -61,13 +62,12 @@ from .api import (
 from .api.push import FailureReason
 from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import clock_now, device_time_to_utc
-from .guest_pass_services import async_setup_guest_pass_services
 from .helpers import call_terminal, validation_error
-from .person_services import PERSON_ACTIONS, ROLE_NAMES
-from .photos import PHOTO_FIELDS, async_required_photo_for_call
+from .link.device_time import clock_now, device_time_to_utc
+from .people.photos import PHOTO_FIELDS, async_required_photo_for_call
+from .people.services import PERSON_ACTIONS, ROLE_NAMES
 from .schema_library import vol
-from .speech import async_speak, speech_engine
+from .voice.speech import async_speak, speech_engine
 
 __all__ = [
     "ACTIONS",
