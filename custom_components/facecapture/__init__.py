@@ -1,9 +1,10 @@
 """The facecapture integration: face-recognition access terminals (Face Capture Http API).
 
-Where things happen: a push enters in ``webhook.py``, becomes an event in ``captures.py``;
-polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``; Home
-Assistant decides access in ``access.py`` and keeps the terminal in online mode in
-``online_mode.py``.
+Where things happen, by wing: a push enters in ``captures/webhook.py``, becomes an event in
+``captures/hub.py``; polled state lives in ``coordinator.py``; the push target is kept in
+``link/push_target.py``; Home Assistant decides access in ``access/decision.py`` and keeps the
+terminal in online mode in ``access/online_mode.py``; the persons are in ``people/``, the voice in
+``voice/``.
 """
 
 from __future__ import annotations

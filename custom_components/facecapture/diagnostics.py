@@ -171,7 +171,7 @@ async def async_get_config_entry_diagnostics(
                 "issues": _issues(hass, entry),
                 "pushes": captures.pushes,
                 "retransmissions": captures.retransmissions,
-                # Requests answered without an event, by kind (see push_problems).
+                # Requests answered without an event, by kind (see captures/problems.py).
                 "problems": dict(sorted(captures.problems.counts.items())),
                 "seen_captures": {"remembered": len(captures.seen), "limit": captures.seen.limit},
                 "last_message_at": captures.last_message_at.isoformat()

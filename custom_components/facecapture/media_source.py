@@ -9,7 +9,7 @@ Identifiers (``media-source://facecapture/<identifier>``)::
     <entry id>/capture/<capture id>         a capture: its close-up and panorama
     <entry id>/capture/<capture id>/<kind>  one picture (closeup or panorama)
 
-Pictures resolve to the authenticated views of ``picture_views.py``; the media browser signs those
+Pictures resolve to the authenticated views of ``captures/picture_views.py``; the media browser signs those
 paths itself, thumbnails included. Nothing here writes to disk.
 """
 

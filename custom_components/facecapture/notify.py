@@ -1,6 +1,6 @@
 """Notify entities: show a message on the terminal's screen, or have the terminal speak it.
 
-The Voice notifier speaks through the voice chosen in the terminal's options (``speech.py``): a
+The Voice notifier speaks through the voice chosen in the terminal's options (``voice/speech.py``): a
 Home Assistant TTS engine in the user's language, or the terminal's own Chinese TTS.
 """
 

@@ -2,7 +2,7 @@
 
 Each action targets a terminal by its device. ``async_setup_services`` registers them all: the
 gate, Wiegand, voice, screen, capture history and system actions held here, and the person
-actions of ``person_services.py``. Values the terminal would refuse for their length (in UTF-8
+actions of ``people/services.py``. Values the terminal would refuse for their length (in UTF-8
 bytes) are refused first, with a message that says which field and by how much; every command
 then goes through ``call_terminal`` so that the terminal's error codes read as translated errors.
 Names and photos are personal data: they are returned to the caller that asked for them, never

@@ -20,7 +20,7 @@ gate only when the ACK carries ``gateway_ctrl`` (document 2.2.1.2). The webhook 
   now: while nobody may enter, the "only while this is on" entity is off, or the holder has a
   fever, no mask or a blacklisted face, no pass opens and none is used.
 
-The rules themselves (the policy, the decision and its ACK extras) are in ``access_policy.py``;
+The rules themselves (the policy, the decision and its ACK extras) are in ``policy.py``;
 this module applies them within the deadline and remembers what it decided.
 """
 

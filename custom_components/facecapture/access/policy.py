@@ -4,7 +4,7 @@
 state of the "only while this is on" entity, puts a guest pass's answer and a script's answer on
 top, and says what the fallback decides when no answer came in time. ``AccessDecision`` is the
 answer for one capture and the ACK extras that carry it to the terminal. Nothing here waits,
-remembers or logs: ``access.AccessControl`` applies these rules to the pushes of one terminal.
+remembers or logs: ``decision.AccessControl`` applies these rules to the pushes of one terminal.
 """
 
 from __future__ import annotations

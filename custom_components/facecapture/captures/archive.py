@@ -4,7 +4,7 @@ The capture hub hands every new capture to ``CaptureArchive.async_keep`` before 
 fires; what it keeps gets a path under ``/api/facecapture/capture/...`` that the event carries, so a
 notification shows that exact capture and not whoever came after. The archive is small and bounded
 (by count and by bytes): faces are biometric data, and only the user's opt-in writes them to disk
-(``capture_files.py``).
+(``files.py``).
 """
 
 from __future__ import annotations

@@ -130,7 +130,7 @@ class CaptureHub:
     def async_check_new(self, push: FacePush) -> bool:
         """Remember a usable push; False when the same capture was already seen (a retransmission).
 
-        The key is (sequence, capture time as sent); see ``seen_captures`` for why that suffices.
+        The key is (sequence, capture time as sent); see ``seen.py`` for why that suffices.
         """
         self.last_message_at = dt_util.utcnow()
         if push.sequence is None:

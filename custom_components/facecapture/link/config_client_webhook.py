@@ -2,7 +2,7 @@
 
 A terminal on 4G, behind NAT or at another site is set up as a configuration client (document
 1.1.3): it POSTs a heartbeat to this webhook and takes the reply as its next command. The
-webhook is separate from the push webhook (``webhook.py``), has its own secret id, and answers
+webhook is separate from the push webhook (``captures/webhook.py``), has its own secret id, and answers
 through the entry's ``LongPollTransport``: a command when one is queued, else an empty heartbeat
 reply after a hold of about 10 s. Nothing here ever answers at once with nothing (and no
 exception reaches Home Assistant, which would answer at once for us): the terminal asks again

@@ -88,7 +88,7 @@ def plan_copies(
     ``snapshots`` is in the household's order (who joined first comes first). Persons only
     non-voters hold are left alone: a terminal filled on joining keeps what it had. A version
     that is not ``wanted`` (by default: one whose validity ended) is copied nowhere; its
-    terminals delete it themselves (``person_expiry.py``).
+    terminals delete it themselves (``expiry.py``).
 
     ``authority`` (person id -> entry id) names the terminal whose version wins whatever the vote
     (a change that did not reach the others); while that terminal was not read, the person is
