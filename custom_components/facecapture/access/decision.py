@@ -20,8 +20,10 @@ gate only when the ACK carries ``gateway_ctrl`` (document 2.2.1.2). The webhook 
   now: while nobody may enter, the "only while this is on" entity is off, or the holder has a
   fever, no mask or a blacklisted face, no pass opens and none is used.
 
-The rules themselves (the policy, the decision and its ACK extras) are in ``policy.py``;
-this module applies them within the deadline and remembers what it decided.
+``AccessControl._async_decide`` takes the steps in order, each in the module that owns it: the
+rules (the policy, the decision and its ACK extras, the fallback) in ``policy.py``, the guest pass
+judged and its use counted in ``guest_passes.py``, the script asked in ``script.py``; this module
+keeps them within the deadline, records and remembers what it decided.
 """
 
 from __future__ import annotations
@@ -29,18 +31,16 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
+import contextlib
 import time
 from typing import Any
 
-from homeassistant.core import HomeAssistant, split_entity_id
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import HomeAssistant
 
 from ..api.push import FacePush
 from ..const import DECISIONS_REMEMBERED, LOGGER
 from ..log_throttle import WarningThrottle
-from .guest_pass_rules import capture_key_of, is_pass_token
-from .guest_passes import guest_passes
+from .guest_passes import async_count_pass_use, async_judge_pass
 from .policy import (
     AccessDecision,
     AccessPolicy,
@@ -49,6 +49,7 @@ from .policy import (
     DenyReason,
     terminal_decision,
 )
+from .script import async_ask_script
 
 SAFETY_MARGIN = 0.05
 """Seconds kept back from the deadline for the fallback and for writing the ACK."""
@@ -120,8 +121,9 @@ class AccessControl:
                 reason=DenyReason.LATE_RETRANSMISSION,
             )
         if policy.script is None or not push.is_realtime:
-            # Nothing to wait for: decided now, without a task or a timer.
-            decision = self._decide_now(policy, push)
+            # Nothing to wait for: decided now, without a task or a timer (the decision does not
+            # wait on anything, so it runs to its end here).
+            decision = await self._async_decide(policy, push)
             done: asyncio.Future[AccessDecision] = self.hass.loop.create_future()
             done.set_result(decision)
             self._remember(key, done)
@@ -133,72 +135,67 @@ class AccessControl:
         # Shielded: a terminal that hangs up does not cancel the decision its resend will need.
         return await asyncio.shield(task)
 
-    def _remember(self, key: CaptureKey, decision: asyncio.Future[AccessDecision]) -> None:
-        self._decisions[key] = decision
-        if len(self._decisions) > DECISIONS_REMEMBERED:
-            self._decisions.popitem(last=False)
+    async def _async_decide(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
+        """One capture's decision, step by step: recorded, and never raising.
 
-    def _policy_decision(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
+        The policy decides from the face; a guest pass the capture carries goes on top; the script,
+        if there is one and the capture happens now, answers on top of that; once the decision is
+        final, the pass that opened the gate counts its use. All of it within the deadline: on a
+        timeout or any error, the fallback decides.
+        """
+        started = time.monotonic()
+        script = policy.script if push.is_realtime else None
+        try:
+            async with _deadline(policy, script):
+                decision = self._policy_and_pass(policy, push)
+                if script is not None:
+                    decision = await async_ask_script(
+                        self.hass, policy, push, decision, variables=self._variables(push)
+                    )
+                # Counted in the same step as the answer arrived: a timeout cancels before it.
+                counted = async_count_pass_use(self.hass, push, decision, serial=self.serial)
+                if counted is None:
+                    # The pass was used up by another capture, or revoked, while the script
+                    # decided: it opens nothing, the policy decides again as the pass now stands.
+                    counted = self._policy_and_pass(policy, push)
+                decision = counted
+        except TimeoutError:
+            decision = self._fallback(
+                policy, push, DenyReason.TIMEOUT, "no decision within %.1f s", policy.deadline
+            )
+        except Exception as err:  # noqa: BLE001 - whatever fails, the ACK must go out in time
+            decision = self._fallback(
+                policy, push, DenyReason.ERROR, "%s: %s", type(err).__name__, err
+            )
+        self._record(push, decision, started)
+        return decision
+
+    def _policy_and_pass(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
+        """The policy's decision on the face, with the guest pass the capture carries on top."""
         entity_state = None
         if policy.entity_id and (state := self.hass.states.get(policy.entity_id)):
             entity_state = state.state
         fever_limit = self._fever_limit()
         decision = policy.decide(push, fever_limit=fever_limit, entity_state=entity_state)
-        if push.qr_code is None:
-            return decision
-        if (
-            not decision.granted
-            and push.is_realtime
-            and is_pass_token(push.qr_code.qr_data)
-            and (
-                refusal := policy.guest_refusal(
-                    push, fever_limit=fever_limit, entity_state=entity_state
-                )
-            )
-        ):
-            # No pass opens now: it is not judged, so no use is counted for a gate that stays shut.
-            return policy.refuse(push, refusal)
-        # Judged, not counted: the use is counted once the decision is final (_count_pass_use).
-        check = guest_passes(self.hass).async_check_push(
-            push, device_id=self._device_id() or "", serial=self.serial
+        return async_judge_pass(
+            self.hass,
+            policy,
+            push,
+            decision,
+            fever_limit=fever_limit,
+            entity_state=entity_state,
+            device_id=self._device_id() or "",
+            serial=self.serial,
         )
-        return decision if check is None else policy.apply_guest_pass(decision, check)
 
-    def _count_pass_use(
-        self, policy: AccessPolicy, push: FacePush, decision: AccessDecision
-    ) -> AccessDecision:
-        """The final decision, with the use of the pass that opened the gate counted.
+    def _variables(self, push: FacePush) -> dict[str, Any]:
+        """What the script is told about the capture."""
+        return {**self._describe(push), "terminal": self.title}
 
-        Only a decision that opens with a valid pass on it (the policy's, or a script's
-        ``open: true`` that kept it) counts a use, once per capture: a retransmission, also after a
-        restart, counts nothing more. A refusal leaves the pass as it was, and its event names no
-        use. A pass used up by another capture, or revoked, while the script decided opens
-        nothing: the policy decides again with the pass as it now stands.
-        """
-        check = decision.guest_pass
-        if check is None or not check.valid:
-            return decision
-        if not decision.granted:
-            return replace(decision, guest_pass=replace(check, use=None))
-        counted = guest_passes(self.hass).async_count_use(
-            check,
-            capture_key=capture_key_of(
-                push.device_sn or self.serial, push.sequence_no, push.cap_time
-            ),
-        )
-        if counted.valid:
-            return replace(decision, guest_pass=counted)
-        return self._policy_decision(policy, push)
-
-    def _decide_now(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
-        try:
-            decision = self._count_pass_use(policy, push, self._policy_decision(policy, push))
-        except Exception as err:  # noqa: BLE001 - whatever fails, the ACK must go out
-            decision = self._fallback(
-                policy, push, DenyReason.ERROR, "%s: %s", type(err).__name__, err
-            )
-        self._record(push, decision, time.monotonic())
-        return decision
+    def _remember(self, key: CaptureKey, decision: asyncio.Future[AccessDecision]) -> None:
+        self._decisions[key] = decision
+        if len(self._decisions) > DECISIONS_REMEMBERED:
+            self._decisions.popitem(last=False)
 
     def _record(self, push: FacePush, decision: AccessDecision, started: float) -> None:
         self.decided += 1
@@ -211,50 +208,6 @@ class AccessControl:
             decision.decided_by,
             (time.monotonic() - started) * 1000,
         )
-
-    async def _async_decide(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
-        """The policy, then the script, within the deadline; the fallback on any failure."""
-        started = time.monotonic()
-        try:
-            async with asyncio.timeout(policy.deadline - SAFETY_MARGIN):
-                answer = await self._async_run(policy, push)
-                # Counted in the same step as the answer arrived: a timeout cancels before it.
-                decision = self._count_pass_use(policy, push, answer)
-        except TimeoutError:
-            decision = self._fallback(
-                policy, push, DenyReason.TIMEOUT, "no decision within %.1f s", policy.deadline
-            )
-        except Exception as err:  # noqa: BLE001 - whatever fails, the ACK must go out in time
-            decision = self._fallback(
-                policy, push, DenyReason.ERROR, "%s: %s", type(err).__name__, err
-            )
-        self._record(push, decision, started)
-        return decision
-
-    async def _async_run(self, policy: AccessPolicy, push: FacePush) -> AccessDecision:
-        script = policy.script
-        assert script is not None
-        decision = self._policy_decision(policy, push)
-        variables = {
-            **self._describe(push),
-            "terminal": self.title,
-            "policy": {"open": decision.granted, "reason": decision.reason},
-        }
-        answer = await self.hass.services.async_call(
-            "script",
-            self._script_service(script),
-            variables,
-            blocking=True,
-            return_response=True,
-        )
-        return policy.apply_script_answer(push, decision, answer or {})
-
-    def _script_service(self, entity_id: str) -> str:
-        """A script's action is named by its key, which a renamed entity no longer shows."""
-        entry = er.async_get(self.hass).async_get(entity_id)
-        if entry is not None and entry.unique_id:
-            return entry.unique_id
-        return split_entity_id(entity_id)[1]
 
     def _fallback(
         self, policy: AccessPolicy, push: FacePush, reason: DenyReason, message: str, *args: Any
@@ -271,3 +224,12 @@ class AccessControl:
         else:
             LOGGER.debug("%s: access decided by the fallback (" + message + ")", self.title, *args)
         return policy.fallback_decision(push, reason)
+
+
+def _deadline(
+    policy: AccessPolicy, script: str | None
+) -> contextlib.AbstractAsyncContextManager[object]:
+    """The deadline of a decision that waits for a script; none for one that waits for nothing."""
+    if script is None:
+        return contextlib.nullcontext()
+    return asyncio.timeout(policy.deadline - SAFETY_MARGIN)

@@ -3,10 +3,11 @@
 ``GuestPasses`` keeps every pass of the installation with the secret that signs their tokens, in
 one private ``Store``; what a pass is, its token's form and its rules are in ``guest_pass_rules.py``.
 
-In online mode the access decision asks ``GuestPasses.async_check`` about the QR code of a capture:
-judging counts nothing, a valid answer names the use the capture would count. Only once the final
-decision opens the gate because of the pass (after a script that may still say no) does
-``async_count_use`` count it. A use is counted once per capture: the capture key (serial, sequence
+In online mode the access decision puts the pass a capture carries on top of the face's decision
+with ``async_judge_pass``, which asks ``GuestPasses.async_check`` about the QR code: judging counts
+nothing, a valid answer names the use the capture would count. Only once the final decision opens
+the gate because of the pass (after a script that may still say no) does ``async_count_pass_use``
+count it (``GuestPasses.async_count_use``). A use is counted once per capture: the capture key (serial, sequence
 number, capture time) is stored with the use, so a retransmitted push, even after a restart, gets
 the same answer and counts nothing. Invalid codes from one terminal are rate-limited: a few per
 window are judged, the rest turned away unseen, and one line is logged per window, never with the
@@ -51,6 +52,7 @@ from .guest_pass_rules import (
     is_pass_token,
     parse_token,
 )
+from .policy import AccessDecision, AccessPolicy
 
 STORAGE_KEY: Final = f"{DOMAIN}.guest_passes"
 STORAGE_VERSION: Final = 1
@@ -407,3 +409,64 @@ async def async_setup_guest_passes(hass: HomeAssistant) -> GuestPasses:
 def guest_passes(hass: HomeAssistant) -> GuestPasses:
     """The installation's guest passes (loaded in ``async_setup``)."""
     return hass.data[DATA_GUEST_PASSES]
+
+
+@callback
+def async_judge_pass(
+    hass: HomeAssistant,
+    policy: AccessPolicy,
+    push: FacePush,
+    decision: AccessDecision,
+    *,
+    fever_limit: float,
+    entity_state: str | None,
+    device_id: str,
+    serial: str,
+) -> AccessDecision:
+    """The face's decision with the guest pass the capture carries on top: judged, not counted.
+
+    While no pass may open (the policy's ``guest_refusal``), a pass is not judged at all, so no use
+    is counted for a gate that stays shut. The use is counted once the decision is final
+    (``async_count_pass_use``).
+    """
+    if push.qr_code is None:
+        return decision
+    if (
+        not decision.granted
+        and push.is_realtime
+        and is_pass_token(push.qr_code.qr_data)
+        and (
+            refusal := policy.guest_refusal(
+                push, fever_limit=fever_limit, entity_state=entity_state
+            )
+        )
+    ):
+        return policy.refuse(push, refusal)
+    check = guest_passes(hass).async_check_push(push, device_id=device_id, serial=serial)
+    return decision if check is None else policy.apply_guest_pass(decision, check)
+
+
+@callback
+def async_count_pass_use(
+    hass: HomeAssistant, push: FacePush, decision: AccessDecision, *, serial: str
+) -> AccessDecision | None:
+    """The final decision, with the use of the pass that opened the gate counted.
+
+    Only a decision that opens with a valid pass on it (the policy's, or a script's ``open: true``
+    that kept it) counts a use, once per capture: a retransmission, also after a restart, counts
+    nothing more. A refusal leaves the pass as it was, and its event names no use. None when the
+    pass was used up by another capture, or revoked, while the script decided: it opens nothing,
+    and the caller decides again with the pass as it now stands.
+    """
+    check = decision.guest_pass
+    if check is None or not check.valid:
+        return decision
+    if not decision.granted:
+        return replace(decision, guest_pass=replace(check, use=None))
+    counted = guest_passes(hass).async_count_use(
+        check,
+        capture_key=capture_key_of(push.device_sn or serial, push.sequence_no, push.cap_time),
+    )
+    if counted.valid:
+        return replace(decision, guest_pass=counted)
+    return None
