@@ -36,7 +36,6 @@ from .action_common import (
     ATTR_PERSON_ID,
     ATTR_WITH_IMAGES,
     DEVICE_FIELD,
-    MAX_CARD_NUMBER,
     PAGING_FIELDS,
     PERSON_ID,
     ActionData,
@@ -69,13 +68,7 @@ from .people.services import PERSON_ACTIONS, ROLE_NAMES
 from .schema_library import vol
 from .voice.speech import async_speak, speech_engine
 
-__all__ = [
-    "ACTIONS",
-    "MAX_CARD_NUMBER",
-    "MAX_WIEGAND_OUTPUT",
-    "async_setup_services",
-    "card_number",
-]
+__all__ = ["ACTIONS", "MAX_WIEGAND_OUTPUT", "async_setup_services"]
 
 SERVICE_OPEN_GATE: Final = "open_gate"
 SERVICE_WIEGAND_OUTPUT: Final = "wiegand_output"
