@@ -344,6 +344,15 @@ class HassClient:
         entry: dict[str, Any] = result["result"]
         return entry
 
+    async def only_entry(self) -> dict[str, Any]:
+        """The integration's one config entry (of a config dir made before); else HarnessError."""
+        entries: list[dict[str, Any]] = await self.request(
+            "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
+        )
+        if len(entries) != 1:
+            raise HarnessError(f"expected one {DOMAIN} config entry, found {entries}")
+        return entries[0]
+
     async def config_entry(self, entry_id: str) -> dict[str, Any] | None:
         """The config entry ``entry_id`` (``state``, ``title``, ...), None if there is none."""
         entries: list[dict[str, Any]] = await self.request(

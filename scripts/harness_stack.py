@@ -30,6 +30,9 @@ class FaceCaptureStack:
     """Home Assistant plus a simulated terminal, the terminal added: ``async with`` it.
 
     Ports of 0 are replaced by free ones. ``fresh`` deletes ``config_dir`` first.
+    ``add_terminal`` False starts from a config dir that already holds the terminal's entry
+    (``fresh`` False, e.g. one made by an earlier version of the integration): the entry is
+    found and waited for instead of added.
     """
 
     config_dir: Path
@@ -46,6 +49,7 @@ class FaceCaptureStack:
     startup_timeout: float = 90.0
     config_client: bool = False
     """Add the terminal as a configuration client (it connects to Home Assistant, 1.1.3)."""
+    add_terminal: bool = True
     hass_process: ManagedProcess | None = field(default=None, init=False)
     sim_process: ManagedProcess | None = field(default=None, init=False)
     session: aiohttp.ClientSession | None = field(default=None, init=False)
@@ -141,7 +145,7 @@ class FaceCaptureStack:
         await self.close()
 
     async def start(self) -> None:
-        """Config dir, user, both processes, token, the terminal added and its entities known."""
+        """Config dir, user, processes, token, the terminal added (or found), its entities known."""
         began = time.monotonic()
         self.ha_port = self.ha_port or free_port()
         self.sim_port = self.sim_port or free_port()
@@ -180,7 +184,9 @@ class FaceCaptureStack:
         self.hass = HassClient(self.session, self.base_url, token)
         self.timings["hass_ready"] = time.monotonic() - began
 
-        if self.config_client:
+        if not self.add_terminal:
+            self.entry = await self.client.only_entry()
+        elif self.config_client:
             self.entry = await self.client.add_config_client_terminal(self.simulator.set_config_url)
         else:
             self.entry = await self.client.add_terminal(LOCALHOST, self.sim_port)

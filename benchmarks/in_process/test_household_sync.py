@@ -37,7 +37,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.api import FaceCaptureClient, FaceCaptureError, PersonData, Role
 from custom_components.facecapture.const import CONF_HOUSEHOLD, CONF_WEBHOOK_ID, DOMAIN
-from custom_components.facecapture.household import household_of
+from custom_components.facecapture.people.household import household_of
 
 PERSONS = 1000
 PHOTO_BYTES = 40_000

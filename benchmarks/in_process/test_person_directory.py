@@ -22,7 +22,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.facecapture.api import FaceCaptureClient
-from custom_components.facecapture.person_directory import PersonDirectory
+from custom_components.facecapture.people.directory import PersonDirectory
 from simulator import Simulator
 
 PERSONS = 10_000

@@ -1,9 +1,10 @@
 """The facecapture integration: face-recognition access terminals (Face Capture Http API).
 
-Where things happen: a push enters in ``webhook.py``, becomes an event in ``captures.py``;
-polled state lives in ``coordinator.py``; the push target is kept in ``push_target.py``; Home
-Assistant decides access in ``access.py`` and keeps the terminal in online mode in
-``online_mode.py``.
+Where things happen, by wing: a push enters in ``captures/webhook.py``, becomes an event in
+``captures/hub.py``; polled state lives in ``coordinator.py``; the push target is kept in
+``link/push_target.py``; Home Assistant decides access in ``access/decision.py`` and keeps the
+terminal in online mode in ``access/online_mode.py``; the persons are in ``people/``, the voice in
+``voice/``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
-from .access import AccessControl
-from .access_policy import AccessPolicy
+from .access.decision import AccessControl
+from .access.guest_pass_views import GuestPassQrView
+from .access.guest_passes import async_setup_guest_passes
+from .access.online_mode import OnlineMode, async_restore_match_mode
+from .access.policy import AccessPolicy
 from .api import (
     DEFAULT_PORT,
     FaceCaptureAuthError,
@@ -45,16 +49,14 @@ from .api import (
     NetworkInfo,
     VersionInfo,
 )
-from .availability import TerminalPresence
-from .capture_archive import CaptureArchive
-from .capture_files import CLEANUP_INTERVAL, CaptureFiles, captures_root
-from .capture_history import CaptureHistory
-from .captures import Capture, CaptureHub
-from .config_client_webhook import (
-    ConfigClientReceiver,
-    async_get_receiver,
-    async_release_receiver,
-)
+from .captures.archive import CaptureArchive
+from .captures.files import CLEANUP_INTERVAL, CaptureFiles, captures_root
+from .captures.history import CaptureHistory
+from .captures.hub import Capture, CaptureHub
+from .captures.picture_views import async_register_views
+from .captures.problems import PushProblems
+from .captures.seen import SeenCaptures
+from .captures.webhook import PushReceiver
 from .const import (
     CONF_CONFIG_REMOTE,
     CONF_CONFIG_WEBHOOK_ID,
@@ -76,19 +78,18 @@ from .coordinator import (
     FaceCaptureData,
     fever_limit,
 )
-from .guest_pass_views import GuestPassQrView
-from .guest_passes import async_setup_guest_passes
-from .household import async_setup_household
-from .online_mode import OnlineMode, async_restore_match_mode
-from .person_directory import PersonDirectory
-from .person_expiry import PersonExpiry
-from .person_links import linked_person, person_links
-from .picture_views import async_register_views
-from .push_problems import PushProblems
-from .push_target import PushTarget, async_point_away
-from .seen_captures import SeenCaptures
+from .link.availability import TerminalPresence
+from .link.config_client_webhook import (
+    ConfigClientReceiver,
+    async_get_receiver,
+    async_release_receiver,
+)
+from .link.push_target import PushTarget, async_point_away
+from .people.directory import PersonDirectory
+from .people.expiry import PersonExpiry
+from .people.household import async_setup_household
+from .people.links import linked_person, person_links
 from .services import async_setup_services
-from .webhook import PushReceiver
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,

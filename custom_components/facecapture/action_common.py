@@ -1,7 +1,7 @@
 """What every action shares: the action record, field checks, device times and listings.
 
 ``services.py`` registers the actions; the modules that hold them (``services.py`` itself for the
-gate, screen, voice and system, ``person_services.py`` for the persons) build them from these.
+gate, screen, voice and system, ``people/services.py`` for the persons) build them from these.
 """
 
 from __future__ import annotations

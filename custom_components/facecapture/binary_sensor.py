@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .captures import Capture
+from .captures.hub import Capture
 from .coordinator import FaceCaptureConfigEntry, TerminalState, fever_limit
 from .entity import FaceCapturePushEntity
 

@@ -16,10 +16,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import clock_now
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import terminal_command
-from .household import household_of
+from .link.device_time import clock_now
+from .people.household import household_of
 
 PARALLEL_UPDATES = 1
 

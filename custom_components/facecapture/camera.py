@@ -24,8 +24,8 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.push import FaceResult, PushImage
-from .capture_archive import CLOSEUP, PANORAMA, Picture
-from .captures import Capture
+from .captures.archive import CLOSEUP, PANORAMA, Picture
+from .captures.hub import Capture
 from .const import DOMAIN, LOGGER
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity

@@ -40,7 +40,6 @@ from .api import (
     FaceCaptureHostNotFoundError,
     FaceCaptureResponseError,
 )
-from .config_client_flow import ConfigClientSteps
 from .const import (
     ALLOW_NOBODY,
     ALLOW_RECOGNIZED,
@@ -93,10 +92,11 @@ from .const import (
     SUBENTRY_PERSON_LINK,
 )
 from .coordinator import FaceCaptureConfigEntry
-from .identify import CannotIdentifyError, identify_client
-from .person_links import PersonLinkFlow
+from .link.config_client_flow import ConfigClientSteps
+from .link.identify import CannotIdentifyError, identify_client
+from .people.links import PersonLinkFlow
 from .schema_library import vol
-from .speech import speech_options_schema, validate_speech_options
+from .voice.speech import speech_options_schema, validate_speech_options
 
 _PORT = NumberSelector(NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX))
 _TEXT = TextSelector(TextSelectorConfig(autocomplete="off"))

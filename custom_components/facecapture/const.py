@@ -116,7 +116,7 @@ CONF_PERSON_ID: Final = "person_id"
 CONF_HA_PERSON: Final = "ha_person"
 
 CONF_HOUSEHOLD: Final = "household"
-"""Option: the name of the household the terminal belongs to (empty: none); see household.py."""
+"""Option: the name of the household the terminal belongs to (empty: none); see people/household.py."""
 DATA_HOUSEHOLD_FILLED: Final = "household_filled"
 """Entry data: the household (its key) the terminal was filled for, so that it is filled once."""
 ISSUE_HOUSEHOLD_DRIFT: Final = "household_drift"

@@ -30,16 +30,16 @@ from .api import (
     VersionInfo,
 )
 from .const import DEFAULT_FEVER_LIMIT, DOMAIN, LOGGER, UPDATE_INTERVAL
-from .device_time import device_time_to_utc
+from .link.device_time import device_time_to_utc
 
 if TYPE_CHECKING:
-    from .access import AccessControl
-    from .availability import TerminalPresence
-    from .capture_history import CaptureHistory
-    from .captures import CaptureHub
-    from .online_mode import OnlineMode
-    from .person_directory import PersonDirectory
-    from .push_target import PushTarget
+    from .access.decision import AccessControl
+    from .access.online_mode import OnlineMode
+    from .captures.history import CaptureHistory
+    from .captures.hub import CaptureHub
+    from .link.availability import TerminalPresence
+    from .link.push_target import PushTarget
+    from .people.directory import PersonDirectory
 
 
 @dataclass(kw_only=True)

@@ -18,7 +18,7 @@ from homeassistant.helpers.typing import ConfigType, TemplateVarsType
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_PERSON_ID, DOMAIN
-from .person_directory import PERSON_ID_SCHEMA, loaded_entry_for_device, person_choice
+from .people.directory import PERSON_ID_SCHEMA, loaded_entry_for_device, person_choice
 from .schema_library import vol
 
 CONF_WITHIN: Final = "within"

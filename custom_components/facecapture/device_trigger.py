@@ -32,11 +32,11 @@ from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 
-from .access_policy import DecidedBy, Decision
+from .access.policy import DecidedBy, Decision
 from .api.push import FaceResult
 from .const import CONF_PERSON_ID, DOMAIN, EVENT_FACE
 from .coordinator import TerminalState
-from .person_directory import PERSON_ID_SCHEMA, loaded_entry_for_device, person_choice
+from .people.directory import PERSON_ID_SCHEMA, loaded_entry_for_device, person_choice
 from .schema_library import vol
 
 TRIGGER_RECOGNIZED: Final = "recognized"

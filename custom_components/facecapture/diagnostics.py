@@ -12,11 +12,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from .api import LongPollTransport
-from .captures import Capture
+from .captures.hub import Capture
 from .const import CONF_CONFIG_WEBHOOK_ID, CONF_PUSH_URL, CONF_WEBHOOK_ID, DOMAIN
 from .coordinator import FaceCaptureConfigEntry, FaceCaptureData
-from .household import household_of, members
-from .person_links import person_links
+from .people.household import household_of, members
+from .people.links import person_links
 
 # Names, ids, cards, ID card data, images, credentials, webhook ids: never in a diagnostics file.
 TO_REDACT = {
@@ -171,7 +171,7 @@ async def async_get_config_entry_diagnostics(
                 "issues": _issues(hass, entry),
                 "pushes": captures.pushes,
                 "retransmissions": captures.retransmissions,
-                # Requests answered without an event, by kind (see push_problems).
+                # Requests answered without an event, by kind (see captures/problems.py).
                 "problems": dict(sorted(captures.problems.counts.items())),
                 "seen_captures": {"remembered": len(captures.seen), "limit": captures.seen.limit},
                 "last_message_at": captures.last_message_at.isoformat()

@@ -7,9 +7,9 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .availability import availability_signal
-from .captures import Capture
+from .captures.hub import Capture
 from .coordinator import FaceCaptureConfigEntry, FaceCaptureCoordinator
+from .link.availability import availability_signal
 
 
 class FaceCaptureEntity(Entity):

@@ -16,7 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import Role
 from .api.push import FaceResult
-from .captures import Capture, capture_event_data
+from .captures.hub import Capture, capture_event_data
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCapturePushEntity
 

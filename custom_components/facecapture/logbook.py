@@ -22,12 +22,12 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 
-from .access_policy import DecidedBy, Decision, DenyReason, guest_pass_reason
+from .access.guest_pass_rules import SCREEN_TEXTS
+from .access.policy import DecidedBy, Decision, DenyReason, guest_pass_reason
 from .api.push import FaceResult, FailureReason
 from .const import DOMAIN, EVENT_FACE
 from .event import FACE_EVENT
-from .guest_pass_rules import SCREEN_TEXTS
-from .person_links import person_name
+from .people.links import person_name
 
 FALLBACK_NAME = "Face terminal"
 """Named with the serial when the event's device is no longer in the registry."""

@@ -1,7 +1,7 @@
 """The terminal's speaker as a media player: TTS, announcements, media files, built-in sounds.
 
 Whatever Home Assistant can play (a TTS message, a file of the media folder, an Assist
-announcement, a URL) is converted by ``audio.py`` and sent as one WAV (`play audio stream`,
+announcement, a URL) is converted by ``voice/audio.py`` and sent as one WAV (`play audio stream`,
 2.12.2). The terminal's own sounds (`browse audio list`, 2.12.3) are a folder of the media
 browser and play with `play audio` (2.12.4). The volume is the terminal's (`camera volume`, 2.18).
 The terminal reports nothing about playback: the player shows "playing" for the clip's length.
@@ -33,12 +33,12 @@ from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from .api import AudioClip
-from .audio import async_media_to_terminal
 from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import call_terminal, terminal_command, validation_error
 from .settings import volume, write_volume
+from .voice.audio import async_media_to_terminal
 
 PARALLEL_UPDATES = 1
 

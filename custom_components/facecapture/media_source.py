@@ -9,7 +9,7 @@ Identifiers (``media-source://facecapture/<identifier>``)::
     <entry id>/capture/<capture id>         a capture: its close-up and panorama
     <entry id>/capture/<capture id>/<kind>  one picture (closeup or panorama)
 
-Pictures resolve to the authenticated views of ``picture_views.py``; the media browser signs those
+Pictures resolve to the authenticated views of ``captures/picture_views.py``; the media browser signs those
 paths itself, thumbnails included. Nothing here writes to disk.
 """
 
@@ -32,10 +32,10 @@ from homeassistant.util import dt as dt_util
 
 from .api import FaceCaptureError
 from .api.push import FaceResult
-from .capture_archive import CLOSEUP, PANORAMA, CaptureSummary, picture_path
-from .capture_history import CaptureHistory
+from .captures.archive import CLOSEUP, PANORAMA, CaptureSummary, picture_path
+from .captures.history import CaptureHistory
+from .captures.picture_views import PERSON_URL, PHOTO, THUMBNAIL, history_for
 from .const import DOMAIN
-from .picture_views import PERSON_URL, PHOTO, THUMBNAIL, history_for
 
 TITLE = "Face Capture"
 PERSONS_TITLE = "Registered persons"

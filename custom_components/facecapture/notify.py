@@ -1,6 +1,6 @@
 """Notify entities: show a message on the terminal's screen, or have the terminal speak it.
 
-The Voice notifier speaks through the voice chosen in the terminal's options (``speech.py``): a
+The Voice notifier speaks through the voice chosen in the terminal's options (``voice/speech.py``): a
 Home Assistant TTS engine in the user's language, or the terminal's own Chinese TTS.
 """
 
@@ -22,7 +22,7 @@ from .api import DisplayText
 from .coordinator import FaceCaptureConfigEntry
 from .entity import FaceCaptureCoordinatorEntity
 from .helpers import terminal_command
-from .speech import async_speak
+from .voice.speech import async_speak
 
 PARALLEL_UPDATES = 1
 

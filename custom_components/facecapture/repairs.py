@@ -12,7 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from .api import FaceCaptureError
 from .const import DOMAIN, ISSUE_HOUSEHOLD_DRIFT, ISSUE_MATCH_MODE_CHANGED
 from .coordinator import FaceCaptureConfigEntry
-from .household import household_of, members
+from .people.household import household_of, members
 
 if TYPE_CHECKING:
     # 2026.10 and later type a repair flow's steps with it; 2026.2 has data_entry_flow.FlowResult.

@@ -24,16 +24,16 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .access_policy import Decision, terminal_decision
+from .access.guest_pass_sensor import ACTIVE_GUEST_PASSES, GuestPassCountSensor
+from .access.policy import Decision, terminal_decision
 from .api.push import FaceResult
-from .captures import Capture
+from .captures.hub import Capture
 from .const import CONF_HA_PERSON, CONF_PERSON_ID
 from .coordinator import FaceCaptureConfigEntry, TerminalState
 from .entity import FaceCaptureCoordinatorEntity, FaceCapturePushEntity
-from .guest_pass_sensor import ACTIVE_GUEST_PASSES, GuestPassCountSensor
-from .household import household_of
-from .household_sensor import PersonSyncSensor
-from .person_links import person_links, person_name
+from .people.household import household_of
+from .people.household_sensor import PersonSyncSensor
+from .people.links import person_links, person_name
 
 PARALLEL_UPDATES = 0
 

@@ -2,7 +2,7 @@
 
 Each action targets a terminal by its device. ``async_setup_services`` registers them all: the
 gate, Wiegand, voice, screen, capture history and system actions held here, and the person
-actions of ``person_services.py``. Values the terminal would refuse for their length (in UTF-8
+actions of ``people/services.py``. Values the terminal would refuse for their length (in UTF-8
 bytes) are refused first, with a message that says which field and by how much; every command
 then goes through ``call_terminal`` so that the terminal's error codes read as translated errors.
 Names and photos are personal data: they are returned to the caller that asked for them, never
@@ -27,6 +27,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
+from .access.guest_pass_services import async_setup_guest_pass_services
 from .action_common import (
     ATTR_CARD_NUMBER,
     ATTR_FUZZY,
@@ -35,7 +36,6 @@ from .action_common import (
     ATTR_PERSON_ID,
     ATTR_WITH_IMAGES,
     DEVICE_FIELD,
-    MAX_CARD_NUMBER,
     PAGING_FIELDS,
     PERSON_ID,
     ActionData,
@@ -61,21 +61,14 @@ from .api import (
 from .api.push import FailureReason
 from .const import DOMAIN
 from .coordinator import FaceCaptureConfigEntry
-from .device_time import clock_now, device_time_to_utc
-from .guest_pass_services import async_setup_guest_pass_services
 from .helpers import call_terminal, validation_error
-from .person_services import PERSON_ACTIONS, ROLE_NAMES
-from .photos import PHOTO_FIELDS, async_required_photo_for_call
+from .link.device_time import clock_now, device_time_to_utc
+from .people.photos import PHOTO_FIELDS, async_required_photo_for_call
+from .people.services import PERSON_ACTIONS, ROLE_NAMES
 from .schema_library import vol
-from .speech import async_speak, speech_engine
+from .voice.speech import async_speak, speech_engine
 
-__all__ = [
-    "ACTIONS",
-    "MAX_CARD_NUMBER",
-    "MAX_WIEGAND_OUTPUT",
-    "async_setup_services",
-    "card_number",
-]
+__all__ = ["ACTIONS", "MAX_WIEGAND_OUTPUT", "async_setup_services"]
 
 SERVICE_OPEN_GATE: Final = "open_gate"
 SERVICE_WIEGAND_OUTPUT: Final = "wiegand_output"

@@ -18,7 +18,7 @@ REAL_REPORT = (
     "custom integration 'facecapture' calls `device_registry.async_get_device`, which is "
     "deprecated because device identifiers and connections are no longer unique across config "
     "entries; use `async_get_device_by_identifier`, `async_get_device_by_connection` or "
-    "`async_get_devices` instead at custom_components/facecapture/guest_pass_sensor.py, line 37: "
+    "`async_get_devices` instead at custom_components/facecapture/access/guest_pass_sensor.py, line 37: "
     "device = dr.async_get(self.hass).async_get_device(. This will stop working in Home "
     "Assistant 2027.8.0, please create a bug report at https://github.com/facecapture/facecapture/issues"
 )

@@ -14,9 +14,9 @@ from homeassistant.util import dt as dt_util
 from PIL import Image
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.facecapture.access.guest_pass_rules import GuestPass
+from custom_components.facecapture.access.guest_passes import guest_passes
 from custom_components.facecapture.const import DOMAIN
-from custom_components.facecapture.guest_pass_rules import GuestPass
-from custom_components.facecapture.guest_passes import guest_passes
 from simulator import Simulator
 
 # The simulated terminal's serial number (conftest and the test modules import it from here).

@@ -19,11 +19,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.facecapture import config_client_webhook
-from custom_components.facecapture.config_client_webhook import (
-    async_get_receiver,
-    async_release_receiver,
-)
 from custom_components.facecapture.const import (
     CONF_ACCESS_DECIDER,
     CONF_CONFIG_REMOTE,
@@ -35,6 +30,11 @@ from custom_components.facecapture.const import (
     DECIDER_HOME_ASSISTANT,
     DOMAIN,
     EVENT_FACE,
+)
+from custom_components.facecapture.link import config_client_webhook
+from custom_components.facecapture.link.config_client_webhook import (
+    async_get_receiver,
+    async_release_receiver,
 )
 from simulator import Simulator
 

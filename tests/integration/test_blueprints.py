@@ -32,7 +32,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 import voluptuous as vol
 
-from custom_components.facecapture.person_links import async_link
+from custom_components.facecapture.people.links import async_link
 from simulator import Simulator
 
 from .common import terminal_device_id

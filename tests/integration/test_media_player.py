@@ -43,10 +43,10 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.facecapture import audio
 from custom_components.facecapture.api import AudioClip
 from custom_components.facecapture.const import DOMAIN
 from custom_components.facecapture.media_player import sound_title
+from custom_components.facecapture.voice import audio
 from simulator import Simulator
 
 from .common import call_entity_service, entity_id_of, requests_since

@@ -26,8 +26,8 @@ from pytest_homeassistant_custom_component.typing import (
 )
 
 from custom_components.facecapture.api import Record
-from custom_components.facecapture.capture_archive import THUMBNAIL_SIDE, ThumbnailCache
-from custom_components.facecapture.capture_history import (
+from custom_components.facecapture.captures.archive import THUMBNAIL_SIDE, ThumbnailCache
+from custom_components.facecapture.captures.history import (
     archived_from_record,
     capture_time,
     record_result,
@@ -373,14 +373,14 @@ async def test_terminal_answers_partly(
     simulator.fail_next("request records", 4, "busy")
     day = await _browse(hass, f"{entry_id}/day/{_today()}")
     assert day.children == []
-    with patch("custom_components.facecapture.capture_history.MAX_RECORDS_PER_DAY", 1):
+    with patch("custom_components.facecapture.captures.history.MAX_RECORDS_PER_DAY", 1):
         day = await _browse(hass, f"{entry_id}/day/{_today()}")
     assert len(day.children) == 2  # a page is taken whole
     with pytest.raises(Unresolvable, match="no panorama"):
         await media_source.async_resolve_media(
             hass, f"{ROOT}/{day.children[0].identifier[: -len('closeup')]}panorama", None
         )
-    with patch("custom_components.facecapture.capture_history.MAX_PERSONS", 1):
+    with patch("custom_components.facecapture.captures.history.MAX_PERSONS", 1):
         persons = await _browse(hass, f"{entry_id}/persons")
     assert len(persons.children) == 1
 

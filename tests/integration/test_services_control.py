@@ -15,9 +15,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.facecapture.access.guest_pass_services import GUEST_PASS_ACTIONS
 from custom_components.facecapture.const import DOMAIN
-from custom_components.facecapture.device_time import zone_name
-from custom_components.facecapture.guest_pass_services import GUEST_PASS_ACTIONS
+from custom_components.facecapture.link.device_time import zone_name
 from custom_components.facecapture.services import ACTIONS
 from simulator import Simulator
 

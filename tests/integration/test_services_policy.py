@@ -12,13 +12,9 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.facecapture.action_common import MAX_CARD_NUMBER, card_number
 from custom_components.facecapture.const import DOMAIN
-from custom_components.facecapture.services import (
-    ACTIONS,
-    MAX_CARD_NUMBER,
-    MAX_WIEGAND_OUTPUT,
-    card_number,
-)
+from custom_components.facecapture.services import ACTIONS, MAX_WIEGAND_OUTPUT
 from simulator import Simulator
 
 from .common import call_action, requests_since, terminal_device_id

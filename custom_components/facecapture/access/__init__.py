@@ -1,0 +1,1 @@
+"""Access: the decision Home Assistant makes for a face, its policy, online mode, guest passes."""

@@ -1,0 +1,1 @@
+"""Link: how Home Assistant reaches a terminal: push target, presence, config client, time."""

@@ -1,0 +1,1 @@
+"""People: the terminals' persons, their Home Assistant people, sync, expiry, photos."""

@@ -1,0 +1,1 @@
+"""Voice: any audio made into the terminal's WAV, and speech."""
