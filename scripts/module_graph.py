@@ -26,15 +26,14 @@ PACKAGE = "custom_components.facecapture"
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "custom_components" / "facecapture"
 LIBRARIES = frozenset({"api"})
 # The modules allowed to import from more than two wings: where the wings meet. Home Assistant
-# loads the entry (__init__), its entity platforms and the config flow by name; services.py
-# registers every wing's actions; diagnostics.py reads every wing. The config flow has a step for
-# each wing's settings (adding a terminal or a configuration client: link; person links: people;
-# the voice: voice).
+# loads the entry (__init__) and its entity platforms by name; services.py registers every wing's
+# actions; diagnostics.py reads every wing. The config flow (link, people) and the options flow
+# (voice, access) each stay within two.
 PLATFORMS = frozenset({
     "binary_sensor", "button", "camera", "event", "lock", "media_player", "notify", "number",
     "select", "sensor", "switch", "text",
 })  # fmt: skip
-MAY_SPAN_WINGS = PLATFORMS | {"__init__", "services", "diagnostics", "config_flow"}
+MAY_SPAN_WINGS = PLATFORMS | {"__init__", "services", "diagnostics"}
 
 
 @dataclass
